@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import module from "node:module";
+
+// The compile cache (Node 22.1+) makes every later start faster; older Nodes lack it.
+module.enableCompileCache?.();
+
+const { main } = await import("../dist/cli.js");
+process.exitCode = await main(process.argv);

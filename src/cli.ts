@@ -1,0 +1,105 @@
+/**
+ * Argument parsing only. Each command's module is imported when that command
+ * runs, so `fraiseql-deploy --help` loads commander and nothing else.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, exitCodeFor, formatError } from "./errors.js";
+import { toolVersion } from "./version.js";
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const exitCodesHelp = `
+Exit codes:
+  0    success (verify: no findings)
+  1    verify found problems
+  2    usage error: unknown flag, invalid answer, malformed answers file
+  3    init: existing files would be overwritten and no consent was given
+  4    a required external tool is missing or failed (docker, helm, ...)
+  5    internal error: a bug in fraiseql-deploy
+  130  interrupted (Ctrl-C) or aborted at a prompt; nothing was written`;
+
+export function buildProgram(): Command {
+  const program = new Command("fraiseql-deploy")
+    .description("Generate, build and verify a production deployment for a FraiseQL server")
+    .version(toolVersion)
+    .showHelpAfterError()
+    .addHelpText("after", exitCodesHelp)
+    .exitOverride();
+
+  program
+    .command("init")
+    .description("render the deployment (Dockerfiles, Helm chart, manifests, compose, CI, docs) into a repository")
+    .argument("[dir]", "repository root to write into", ".")
+    .option("-y, --yes", "accept the default for every question not answered otherwise")
+    .option("-c, --config <file>", "read answers from a YAML file (same format as fraiseql-deploy.yaml)")
+    .option("-s, --set <key=value>", "set one answer, e.g. --set server.port=8815 (repeatable)", collect, [])
+    .option("--force", "overwrite existing files that differ")
+    .option("--skip-existing", "keep existing files that differ; write only the others")
+    .option("--dry-run", "print what would be written and write nothing")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runInit } = await import("./commands/init.js");
+      await runInit(dir, options);
+    });
+
+  program
+    .command("build")
+    .description("build the images with docker buildx")
+    .argument("[dir]", "repository root", ".")
+    .option("--platforms <list>", "comma-separated platforms (default: build.platforms from fraiseql-deploy.yaml)")
+    .option("-t, --tag <ref>", "image reference to tag (repeatable; default: the answers' image)", collect, [])
+    .option("--push", "push the result to the registry")
+    .option("--load", "load the result into the local docker engine (one platform only)")
+    .option("--hardened", "build deploy/docker/Dockerfile.hardened instead of Dockerfile")
+    .option("--sbom", "attach an SBOM attestation (needs --push)")
+    .option("--provenance", "attach a max-mode provenance attestation (needs --push)")
+    .option("--cache-from <spec>", "buildx --cache-from (repeatable)", collect, [])
+    .option("--cache-to <spec>", "buildx --cache-to (repeatable)", collect, [])
+    .option("--build-arg <key=value>", "build argument (repeatable)", collect, [])
+    .option("--offline-frontend", "drop the '# syntax=' line so BuildKit uses its built-in frontend (for machines without registry access)")
+    .option("--dry-run", "print the exact docker command and run nothing")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runBuild } = await import("./commands/build.js");
+      await runBuild(dir, options);
+    });
+
+  program
+    .command("verify")
+    .description("check every generated artifact with built-in checks and the real tools")
+    .argument("[dir]", "repository root", ".")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit", "sarif"]).default("text"))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--require-tools", "a missing tool is a failure, not a skip (use in CI)")
+    .option("--only <ids>", "run only these check ids (comma-separated)")
+    .option("--skip <ids>", "skip these check ids (comma-separated)")
+    .option("--image <ref>", "also scan this built image with trivy")
+    .option("-j, --jobs <n>", "checks to run at once", "4")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runVerify } = await import("./commands/verify.js");
+      process.exitCode = await runVerify(dir, options);
+    });
+
+  program
+    .command("doctor")
+    .description("list the external tools found, their versions, and how to install the missing ones")
+    .action(async () => {
+      const { runDoctor } = await import("./commands/doctor.js");
+      process.exitCode = await runDoctor();
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit with code 0 through the same path.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    process.stderr.write(`${formatError(error)}\n`);
+    return exitCodeFor(error);
+  }
+}

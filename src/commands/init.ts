@@ -1,0 +1,196 @@
+/** `fraiseql-deploy init [dir]`: ask, render in memory, check, then write in one step. */
+import path from "node:path";
+import { readFile } from "node:fs/promises";
+import * as nodeFs from "node:fs/promises";
+import { detectProject } from "../answers/detect.js";
+import { parseAnswersText } from "../answers/file.js";
+import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
+import type { PartialAnswers } from "../answers/fields.js";
+import { runWizard } from "../answers/wizard.js";
+import { AbortedError, InternalCheckError, UsageError } from "../errors.js";
+import { checkTree } from "../generate/check.js";
+import { commitPlan, type CommitResult } from "../generate/commit.js";
+import type { FileSystem } from "../generate/fs.js";
+import { planTree, type PlannedFile, type Resolution } from "../generate/plan.js";
+import { renderTree } from "../generate/tree.js";
+import { ConflictError } from "../errors.js";
+import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
+import { unifiedDiff } from "../ui/diff.js";
+import { toolVersion } from "../version.js";
+
+export interface InitOptions {
+  yes?: boolean;
+  config?: string;
+  set?: string[];
+  force?: boolean;
+  skipExisting?: boolean;
+  dryRun?: boolean;
+}
+
+export interface InitEnvironment {
+  fs: FileSystem;
+  prompter: Prompter;
+  interactive: boolean;
+  out: (line: string) => void;
+}
+
+export function defaultEnvironment(): InitEnvironment {
+  return {
+    fs: nodeFs as unknown as FileSystem,
+    prompter: inquirerPrompter(),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    out: (line) => process.stdout.write(`${line}\n`),
+  };
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+export async function runInit(dirArg: string | undefined, options: InitOptions, env: InitEnvironment = defaultEnvironment()): Promise<CommitResult | undefined> {
+  if (options.force && options.skipExisting) throw new UsageError("--force and --skip-existing cannot be used together");
+  const root = path.resolve(dirArg ?? ".");
+  const facts = await detectProject(root);
+
+  const savedText = await readOptional(path.join(root, ANSWERS_FILE));
+  const saved = savedText === undefined ? {} : parseAnswersText(savedText, ANSWERS_FILE);
+  let fromFile: PartialAnswers = {};
+  if (options.config) {
+    const text = await readOptional(path.resolve(options.config));
+    if (text === undefined) throw new UsageError(`--config ${options.config}: file not found`);
+    fromFile = parseAnswersText(text, options.config);
+  }
+  const { values: sets, problems: setProblems } = parseSetFlagsLenient(options.set ?? []);
+  const base = { ...saved, ...fromFile };
+  const interactive = env.interactive && !options.yes && !options.config;
+
+  let given: PartialAnswers;
+  if (interactive) {
+    given = { ...base, ...(await runWizard(env.prompter, base, sets, facts)), ...sets };
+  } else {
+    given = { ...base, ...sets };
+    if (!options.yes && savedText === undefined) {
+      const missing = missingRequired(given, facts);
+      if (missing.length > 0) {
+        throw new UsageError(
+          "no terminal to ask on, and these answers are missing; give them with --config FILE or --set key=value, or accept every default with --yes:",
+          missing,
+        );
+      }
+    }
+  }
+  const source = [options.config ?? (savedText !== undefined ? ANSWERS_FILE : "defaults"), ...(options.set?.length ? ["--set"] : [])].join(" + ");
+  const answers = resolveAnswers(given, facts, source, setProblems);
+
+  const tree = await renderTree(answers, toolVersion);
+  const problems = checkTree(tree, answers.kubernetes.version);
+  if (problems.length > 0) {
+    throw new InternalCheckError(
+      "the generated files failed their own checks; nothing was written (this is a fraiseql-deploy bug, please report it):",
+      problems.map((p) => `${p.path}: ${p.message}`),
+    );
+  }
+
+  const plan = await planTree(tree, root, env.fs);
+  // The answers file was our input: writing the updated answers back is the point of the run.
+  const resolutions = new Map<string, Resolution>();
+  if (savedText !== undefined) resolutions.set(ANSWERS_FILE, "overwrite");
+  const conflicts = plan.filter((f) => f.status === "conflict" && !resolutions.has(f.path));
+  if (conflicts.length > 0) await resolveConflicts(conflicts, resolutions, options, interactive, env);
+
+  if (options.dryRun) {
+    printPlan(plan, resolutions, root, env.out);
+    return undefined;
+  }
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await commitPlan(plan, root, env.fs, {
+      resolutions,
+      checkInterrupted: () => {
+        if (interrupted) throw new AbortedError("interrupted; nothing was written");
+      },
+    });
+    printResult(result, root, answers.app.name, env.out);
+    return result;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function resolveConflicts(
+  conflicts: PlannedFile[],
+  resolutions: Map<string, Resolution>,
+  options: InitOptions,
+  interactive: boolean,
+  env: InitEnvironment,
+): Promise<void> {
+  if (options.force || options.skipExisting) {
+    for (const file of conflicts) resolutions.set(file.path, options.force ? "overwrite" : "skip");
+    return;
+  }
+  if (!interactive) {
+    if (options.dryRun) return;
+    throw new ConflictError(conflicts.map((f) => f.path));
+  }
+  let all: Resolution | undefined;
+  for (const file of conflicts) {
+    if (all) {
+      resolutions.set(file.path, all);
+      continue;
+    }
+    for (;;) {
+      const choice = await env.prompter.select({
+        message: `${file.path} exists and differs. What should happen to it?`,
+        choices: [
+          { value: "skip", name: "keep mine (skip)" },
+          { value: "overwrite", name: "overwrite" },
+          { value: "diff", name: "show the diff" },
+          { value: "skip-all", name: "keep all remaining existing files" },
+          { value: "overwrite-all", name: "overwrite all remaining files" },
+          { value: "abort", name: "abort (write nothing)" },
+        ],
+        default: "skip",
+      });
+      if (choice === "diff") {
+        env.out(unifiedDiff(file.existing ?? "", file.content, file.path));
+        continue;
+      }
+      if (choice === "abort") throw new AbortedError();
+      if (choice === "skip-all" || choice === "overwrite-all") all = choice === "skip-all" ? "skip" : "overwrite";
+      resolutions.set(file.path, all ?? (choice as Resolution));
+      break;
+    }
+  }
+}
+
+function printPlan(plan: PlannedFile[], resolutions: Map<string, Resolution>, root: string, out: (line: string) => void): void {
+  out(`dry run: nothing written. Plan for ${root}:`);
+  for (const file of plan) {
+    const action =
+      file.status === "create" ? "create" : file.status === "identical" ? "unchanged" : resolutions.get(file.path) === "overwrite" ? "overwrite" : resolutions.has(file.path) ? "skip (exists)" : "conflict (exists, differs)";
+    out(`  ${action.padEnd(26)} ${file.path}`);
+  }
+}
+
+function printResult(result: CommitResult, root: string, appName: string, out: (line: string) => void): void {
+  out(`fraiseql-deploy: wrote ${result.written.length} file(s) to ${root}` +
+    (result.unchanged.length ? `, ${result.unchanged.length} unchanged` : "") +
+    (result.skipped.length ? `, kept ${result.skipped.length} existing` : ""));
+  for (const file of result.skipped) out(`  kept (exists): ${file}`);
+  out("");
+  out("Next steps:");
+  out("  1. Read docs/DEPLOYMENT.md (the generated guide for your answers).");
+  out("  2. Check everything with the real linters and scanners: npx fraiseql-deploy verify");
+  out(`  3. Build the images: npx fraiseql-deploy build   (release name: ${appName})`);
+}

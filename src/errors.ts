@@ -1,0 +1,105 @@
+/**
+ * Typed errors and the one place that maps them to exit codes. Exit codes are
+ * part of the public interface (README "Exit codes"); change them only with a
+ * major version.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** verify: at least one check reported a finding. */
+  findings: 1,
+  /** Bad usage: unknown flag, invalid answer, malformed answers file. */
+  usage: 2,
+  /** A file that exists would be overwritten and no consent was given. */
+  conflict: 3,
+  /** A required external tool is missing or failed to run. */
+  tool: 4,
+  /** The generated tree failed its own checks (a bug in fraiseql-deploy). */
+  internal: 5,
+  /** The user interrupted (Ctrl-C) or declined. */
+  aborted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class DeployError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** One answer broke one rule; `field` is the dotted answers key. */
+export interface AnswerProblem {
+  field: string;
+  rule: string;
+}
+
+export class InvalidAnswersError extends DeployError {
+  constructor(
+    readonly problems: readonly AnswerProblem[],
+    source: string,
+  ) {
+    super(
+      `invalid answers (${source}):`,
+      ExitCode.usage,
+      problems.map((p) => `${p.field}: ${p.rule}`),
+    );
+  }
+}
+
+export class UsageError extends DeployError {
+  constructor(message: string, details: readonly string[] = []) {
+    super(message, ExitCode.usage, details);
+  }
+}
+
+export class ConflictError extends DeployError {
+  constructor(readonly paths: readonly string[]) {
+    super(
+      "these files already exist and would change; nothing was written. Re-run with --force to overwrite them, --skip-existing to keep them, or interactively to choose per file:",
+      ExitCode.conflict,
+      paths,
+    );
+  }
+}
+
+export class ToolError extends DeployError {
+  constructor(message: string, details: readonly string[] = []) {
+    super(message, ExitCode.tool, details);
+  }
+}
+
+export class AbortedError extends DeployError {
+  constructor(message = "aborted; nothing was written") {
+    super(message, ExitCode.aborted);
+  }
+}
+
+export class InternalCheckError extends DeployError {
+  constructor(message: string, details: readonly string[]) {
+    super(message, ExitCode.internal, details);
+  }
+}
+
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (error instanceof DeployError) return error.exitCode;
+  if (isPromptCancel(error)) return ExitCode.aborted;
+  return ExitCode.internal;
+}
+
+/** @inquirer/prompts rejects with ExitPromptError on Ctrl-C. */
+export function isPromptCancel(error: unknown): boolean {
+  return error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError");
+}
+
+export function formatError(error: unknown): string {
+  if (error instanceof DeployError) {
+    return [`error: ${error.message}`, ...error.details.map((d) => `  - ${d}`)].join("\n");
+  }
+  if (isPromptCancel(error)) return "aborted; nothing was written";
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `internal error (please report it): ${text}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Writes the planned files in one step. Every file is first written to a
+ * staging folder inside the target (same filesystem, so renames are atomic);
+ * only when all of them are staged are they renamed into place. An error or
+ * Ctrl-C before that point removes the staging folder and leaves the
+ * repository exactly as it was; once renaming starts, interrupts are held off
+ * until it ends (it takes milliseconds).
+ */
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { FileSystem } from "./fs.js";
+import type { PlannedFile, Resolution } from "./plan.js";
+
+export interface CommitResult {
+  written: string[];
+  skipped: string[];
+  unchanged: string[];
+}
+
+export interface CommitOptions {
+  resolutions: ReadonlyMap<string, Resolution>;
+  /** Checked between files while staging; throwing aborts with nothing written. */
+  checkInterrupted?: () => void;
+}
+
+export async function commitPlan(plan: readonly PlannedFile[], root: string, fs: FileSystem, options: CommitOptions): Promise<CommitResult> {
+  const result: CommitResult = { written: [], skipped: [], unchanged: [] };
+  const toWrite: PlannedFile[] = [];
+  for (const file of plan) {
+    if (file.status === "identical") result.unchanged.push(file.path);
+    else if (file.status === "conflict" && options.resolutions.get(file.path) !== "overwrite") result.skipped.push(file.path);
+    else toWrite.push(file);
+  }
+  if (toWrite.length === 0) return result;
+
+  // Folders this run creates, removed again if it fails before the renames.
+  const createdDirs: string[] = [];
+  const made = await fs.mkdir(root, { recursive: true });
+  if (made) createdDirs.push(made);
+  let renamed = false;
+  const staging = path.join(root, `.fraiseql-deploy-staging-${randomBytes(4).toString("hex")}`);
+  try {
+    for (const [index, file] of toWrite.entries()) {
+      options.checkInterrupted?.();
+      const staged = path.join(staging, String(index));
+      await fs.mkdir(path.dirname(staged), { recursive: true });
+      await fs.writeFile(staged, file.content, { mode: file.mode });
+      await fs.chmod(staged, file.mode);
+    }
+    options.checkInterrupted?.();
+    // Create every parent folder before the first rename, so a failure here also leaves no file behind.
+    for (const file of toWrite) {
+      const dir = await fs.mkdir(path.dirname(path.join(root, file.path)), { recursive: true });
+      if (dir) createdDirs.push(dir);
+    }
+    options.checkInterrupted?.();
+    const release = holdInterrupts();
+    renamed = true;
+    try {
+      for (const [index, file] of toWrite.entries()) {
+        await fs.rename(path.join(staging, String(index)), path.join(root, file.path));
+        result.written.push(file.path);
+      }
+    } finally {
+      release();
+    }
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+    if (!renamed) for (const dir of createdDirs.reverse()) await fs.rm(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** Ignores SIGINT/SIGTERM for the few milliseconds the renames take. */
+function holdInterrupts(): () => void {
+  let pending: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals): void => {
+    pending = signal;
+  };
+  process.on("SIGINT", hold);
+  process.on("SIGTERM", hold);
+  return () => {
+    process.off("SIGINT", hold);
+    process.off("SIGTERM", hold);
+    if (pending) process.kill(process.pid, pending);
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The data every template sees: the answers as they are, plus values derived
+ * from them in exactly one place (so a Dockerfile and a manifest cannot
+ * disagree about a port or a path).
+ */
+import type { Answers } from "../answers/types.js";
+import { renderServerToml } from "./server-toml.js";
+
+/** Fixed in-container paths. Directories, so Kubernetes can mount ConfigMaps/Secrets without subPath. */
+export const containerPaths = {
+  binary: "/usr/local/bin/fraiseql-server",
+  schemaDir: "/etc/fraiseql/schema",
+  schemaFile: "/etc/fraiseql/schema/schema.compiled.json",
+  configDir: "/etc/fraiseql/config",
+  configFile: "/etc/fraiseql/config/server.toml",
+  /** Repository path of the server config that compose files mount and the image copies. */
+  configSource: "deploy/fraiseql/server.toml",
+} as const;
+
+const rustTargets: Record<string, { triple: string; gccArch: string; debianArch: string }> = {
+  "linux/amd64": { triple: "x86_64-unknown-linux-gnu", gccArch: "x86-64", debianArch: "amd64" },
+  "linux/arm64": { triple: "aarch64-unknown-linux-gnu", gccArch: "aarch64", debianArch: "arm64" },
+  "linux/arm/v7": { triple: "armv7-unknown-linux-gnueabihf", gccArch: "arm", debianArch: "armhf" },
+};
+
+export interface Derived {
+  toolVersion: string;
+  bindAddr: string;
+  imageRef: string;
+  hardenedImageRef: string;
+  /** The image the manifests and chart deploy, per the chosen profile. */
+  deployImageRef: string;
+  hardened: boolean;
+  paths: typeof containerPaths;
+  serverToml: string;
+  platformsCsv: string;
+  cargoFeaturesCsv: string;
+  rustTargets: { platform: string; triple: string; debianArch: string }[];
+  kubeMinor: number;
+  kubeVersionFull: string;
+  /** PodSecurityPolicy only where it still exists (< 1.25); PSA labels from 1.25. */
+  podSecurityPolicy: boolean;
+  podSecurityAdmission: boolean;
+  /** lifecycle.preStop.sleep (no shell needed) is on by default from 1.30. */
+  preStopSleepAction: boolean;
+  /** A shell-less image below 1.30 cannot pause in preStop at all. */
+  preStopPossible: boolean;
+  pdbUnhealthyPodEvictionPolicy: boolean;
+  terminationGracePeriodSeconds: number;
+  minReplicas: number;
+  pdbEnabled: boolean;
+  tlsSecretName: string;
+  otlp: { enabled: boolean; port: number };
+  debianVersion: string;
+  distrolessImage: string;
+  runtimeImage: string;
+  builderImage: string;
+  schemaInImage: boolean;
+  schemaObjectName: string;
+  configMapName: string;
+}
+
+export interface TemplateContext extends Answers {
+  derived: Derived;
+}
+
+export function buildContext(answers: Answers, toolVersion: string): TemplateContext {
+  const kubeMinor = Number(answers.kubernetes.version.split(".")[1]);
+  const hardened = answers.profile === "hardened";
+  const imageRef = `${answers.image.repository}:${answers.image.tag}`;
+  const hardenedImageRef = `${answers.image.repository}:${answers.image.tag}-hardened`;
+  const minReplicas = answers.autoscaling.enabled ? answers.autoscaling.minReplicas : answers.replicas;
+  const preStopSleepAction = kubeMinor >= 30;
+  const debianVersion = answers.build.debianRelease === "trixie" ? "13" : "12";
+  const otlpPort = otlpPortOf(answers.tracing.otlpEndpoint);
+  return {
+    ...answers,
+    derived: {
+      toolVersion,
+      bindAddr: `0.0.0.0:${answers.server.port}`,
+      imageRef,
+      hardenedImageRef,
+      deployImageRef: hardened ? hardenedImageRef : imageRef,
+      hardened,
+      paths: containerPaths,
+      serverToml: renderServerToml(answers),
+      platformsCsv: answers.build.platforms.join(","),
+      cargoFeaturesCsv: answers.build.cargoFeatures.join(","),
+      rustTargets: answers.build.platforms.map((platform) => {
+        const target = rustTargets[platform];
+        if (!target) throw new Error(`no Rust target for ${platform}`);
+        return { platform, triple: target.triple, debianArch: target.debianArch };
+      }),
+      kubeMinor,
+      kubeVersionFull: `${answers.kubernetes.version}.0`,
+      podSecurityPolicy: kubeMinor < 25,
+      podSecurityAdmission: kubeMinor >= 25,
+      preStopSleepAction,
+      preStopPossible: preStopSleepAction || !hardened,
+      pdbUnhealthyPodEvictionPolicy: kubeMinor >= 27,
+      // preStop pause, then in-flight requests (bounded by the request timeout), then background drain, plus margin.
+      terminationGracePeriodSeconds:
+        answers.kubernetes.preStopSleepSeconds + answers.server.requestTimeoutSecs + answers.server.shutdownTimeoutSecs + 5,
+      minReplicas,
+      pdbEnabled: minReplicas >= 2,
+      tlsSecretName: `${answers.app.name}-tls`,
+      otlp: { enabled: answers.tracing.otlpEndpoint !== "", port: otlpPort },
+      debianVersion,
+      distrolessImage: `gcr.io/distroless/cc-debian${debianVersion}:nonroot`,
+      runtimeImage: `debian:${answers.build.debianRelease}-slim`,
+      builderImage: `rust:${answers.build.rustVersion}-slim-${answers.build.debianRelease}`,
+      schemaInImage: answers.schema.source === "image",
+      schemaObjectName: `${answers.app.name}-schema`,
+      configMapName: `${answers.app.name}-config`,
+    },
+  };
+}
+
+function otlpPortOf(endpoint: string): number {
+  if (endpoint === "") return 0;
+  const url = new URL(endpoint);
+  if (url.port !== "") return Number(url.port);
+  return url.protocol === "https:" ? 443 : 80;
+}
