@@ -28,7 +28,7 @@ async function exists(file: string): Promise<boolean> {
 function tomlOf(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch {
     return undefined;
   }

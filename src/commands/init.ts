@@ -36,7 +36,7 @@ export interface InitEnvironment {
 
 export function defaultEnvironment(): InitEnvironment {
   return {
-    fs: nodeFs as unknown as FileSystem,
+    fs: nodeFs,
     prompter: inquirerPrompter(),
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     out: (line) => process.stdout.write(`${line}\n`),

@@ -35,8 +35,7 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
 
   // Folders this run creates, removed again if it fails before the renames.
   const createdDirs: string[] = [];
-  const made = await fs.mkdir(root, { recursive: true });
-  if (made) createdDirs.push(made);
+  await makeDir(fs, root, createdDirs);
   let renamed = false;
   const staging = path.join(root, `.fraiseql-deploy-staging-${randomBytes(4).toString("hex")}`);
   try {
@@ -50,8 +49,7 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
     options.checkInterrupted?.();
     // Create every parent folder before the first rename, so a failure here also leaves no file behind.
     for (const file of toWrite) {
-      const dir = await fs.mkdir(path.dirname(path.join(root, file.path)), { recursive: true });
-      if (dir) createdDirs.push(dir);
+      await makeDir(fs, path.dirname(path.join(root, file.path)), createdDirs);
     }
     options.checkInterrupted?.();
     const release = holdInterrupts();
@@ -69,6 +67,22 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
     if (!renamed) for (const dir of createdDirs.reverse()) await fs.rm(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+/** mkdir -p that records the top-most folder it created (fs.mkdir's return value differs between implementations). */
+async function makeDir(fs: FileSystem, dir: string, created: string[]): Promise<void> {
+  let top: string | undefined;
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      await fs.stat(current);
+      break;
+    } catch {
+      top = current;
+    }
+    if (path.dirname(current) === current) break;
+  }
+  await fs.mkdir(dir, { recursive: true });
+  if (top) created.push(top);
 }
 
 /** Ignores SIGINT/SIGTERM for the few milliseconds the renames take. */

@@ -18,7 +18,7 @@ export function yamlString(value: string): string {
 export function yamlValue(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(yamlValue).join(", ")}]`;
-  return yamlString(String(value ?? ""));
+  return yamlString(typeof value === "string" ? value : JSON.stringify(value ?? ""));
 }
 
 /** A TOML basic string. */

@@ -19,7 +19,12 @@ export type Renderer = (template: string, context: object, name: string) => stri
 
 export function createRenderer(): Renderer {
   const hb = Handlebars.create();
-  const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+  const str = (v: unknown): string => {
+    if (v === undefined || v === null) return "";
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    return JSON.stringify(v);
+  };
   const helpers: Record<string, Handlebars.HelperDelegate> = {
     yaml: (v: unknown) => yamlValue(v),
     yamlString: (v: unknown) => yamlString(str(v)),

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    // Integration tests start real tools (helm, kubeconform, docker); keep the 2-core machines responsive.
+    maxWorkers: 2,
+  },
+});
