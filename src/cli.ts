@@ -12,9 +12,9 @@ const exitCodesHelp = `
 Exit codes:
   0    success (verify: no findings)
   1    verify found problems
-  2    usage error: unknown flag, invalid answer, malformed answers file
+  2    usage or tool error: unknown flag, invalid answer, malformed answers file,
+       a required tool missing (verify --require-tools, build without docker) or crashing
   3    init: existing files would be overwritten and no consent was given
-  4    a required external tool is missing or failed (docker, helm, ...)
   5    internal error: a bug in fraiseql-deploy
   130  interrupted (Ctrl-C) or aborted at a prompt; nothing was written`;
 

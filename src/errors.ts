@@ -7,12 +7,12 @@ export const ExitCode = {
   ok: 0,
   /** verify: at least one check reported a finding. */
   findings: 1,
-  /** Bad usage: unknown flag, invalid answer, malformed answers file. */
+  /** Bad usage (unknown flag, invalid answer, malformed answers file) or a tool error (missing, crashed). */
   usage: 2,
   /** A file that exists would be overwritten and no consent was given. */
   conflict: 3,
-  /** A required external tool is missing or failed to run. */
-  tool: 4,
+  /** A required external tool is missing or failed to run: the same code as usage, as CI scripts expect. */
+  tool: 2,
   /** The generated tree failed its own checks (a bug in fraiseql-deploy). */
   internal: 5,
   /** The user interrupted (Ctrl-C) or declined. */

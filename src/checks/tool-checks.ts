@@ -1,0 +1,4 @@
+import type { Check } from "./types.js";
+
+/** Placeholder until the tool-backed checks land. */
+export const toolChecks: Check[] = [];
