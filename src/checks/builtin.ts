@@ -11,7 +11,7 @@ import { checkPodSecurityRestricted, podSpecOf } from "../k8s/pod-security.js";
 import { databaseProbePaths, serverEnvVars, unreadEnvVars } from "../k8s/contract.js";
 import { exec } from "../tools/exec.js";
 import type { Check, Finding, VerifyContext } from "./types.js";
-import { HARDENED_MANIFEST, field, isObj, labelsMatch, list, loadDocs, manifestSets, nameOf, type ManifestDoc, type Obj } from "./manifests.js";
+import { HARDENED_MANIFEST, field, isObj, labelsMatch, list, loadDocs, manifestSets, nameOf, text, type ManifestDoc, type Obj } from "./manifests.js";
 
 const error = (checkId: string, file: string | undefined, message: string, fix?: string, rule?: string): Finding => ({
   checkId,
@@ -109,7 +109,7 @@ function containerOf(doc: Obj): Obj | undefined {
 function portsOf(container: Obj): { names: Set<string>; numbers: Set<number> } {
   const ports = list(container.ports);
   return {
-    names: new Set(ports.map((p) => String(p.name ?? ""))),
+    names: new Set(ports.map((p) => text(p.name))),
     numbers: new Set(ports.map((p) => Number(p.containerPort))),
   };
 }

@@ -47,8 +47,15 @@ export function manifestSets(ctx: VerifyContext): ManifestSet[] {
   return sets;
 }
 
+/** Text of a scalar from parsed YAML; objects never stringify to "[object Object]". */
+export function text(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return v === undefined || v === null ? "" : JSON.stringify(v);
+}
+
 export function nameOf(doc: Obj): string {
-  return `${String(doc.kind)}/${String(field(doc, "metadata", "name") ?? "(unnamed)")}`;
+  return `${text(doc.kind)}/${text(field(doc, "metadata", "name")) || "(unnamed)"}`;
 }
 
 export function labelsMatch(selector: unknown, labels: unknown): boolean {

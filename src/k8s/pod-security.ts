@@ -41,7 +41,7 @@ export function checkPodSecurityRestricted(doc: unknown): PodSecurityViolation[]
   const pod = podSpecOf(doc);
   if (!pod) return [];
   const metadata = isObj(doc.metadata) ? doc.metadata : {};
-  const object = `${String(doc.kind)}/${String(metadata.name ?? "(unnamed)")}`;
+  const object = `${typeof doc.kind === "string" ? doc.kind : "?"}/${typeof metadata.name === "string" ? metadata.name : "(unnamed)"}`;
   const out: PodSecurityViolation[] = [];
   const add = (control: string, message: string): void => {
     out.push({ object, control, message });
@@ -76,9 +76,9 @@ export function checkPodSecurityRestricted(doc: unknown): PodSecurityViolation[]
     for (const port of arr(c.ports)) if (port.hostPort !== undefined && port.hostPort !== 0) add("host-ports", `${name}: hostPort must not be set`);
     if (sc.procMount !== undefined && sc.procMount !== "Default") add("proc-mount", `${name}: procMount must be Default`);
     for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
-      const p = isObj(c[probe]) ? (c[probe] as Obj) : undefined;
+      const p = isObj(c[probe]) ? (c[probe]) : undefined;
       for (const handler of ["httpGet", "tcpSocket"]) {
-        if (p && isObj(p[handler]) && (p[handler] as Obj).host !== undefined) add("probe-host", `${name}: ${probe}.${handler}.host must not be set`);
+        if (p && isObj(p[handler]) && (p[handler]).host !== undefined) add("probe-host", `${name}: ${probe}.${handler}.host must not be set`);
       }
     }
   }
