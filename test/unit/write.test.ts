@@ -7,7 +7,7 @@ import type { Tree } from "../../src/generate/tree.js";
 
 function memfs(files: Record<string, string> = {}): { fs: FileSystem; vol: InstanceType<typeof Volume> } {
   const vol = Volume.fromJSON(files);
-  return { fs: createFsFromVolume(vol).promises as unknown as FileSystem, vol };
+  return { fs: createFsFromVolume(vol).promises, vol };
 }
 
 const tree: Tree = new Map([
