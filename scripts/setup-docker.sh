@@ -17,7 +17,16 @@
 # Idempotent: finished steps are detected and skipped (a warm run takes seconds).
 #
 # Usage: scripts/setup-docker.sh [--rust-version X.Y.Z] [--debian trixie|bookworm|all]
-#                                [--force] [--no-images]
+#                                [--force] [--no-images] [--no-host-ca]
+#   --force       rebuild images (and the debootstrap tarball) even if present
+#   --no-images   only make sure the engine and buildx work
+#   --no-host-ca  do not copy this machine's locally added CA certificates
+#                 (/usr/local/share/ca-certificates/*.crt) into the Rust builder
+#                 stand-ins. By default they are copied, because this machine
+#                 reaches crates.io through a TLS-intercepting egress proxy whose
+#                 CA only the host trusts; without it `cargo fetch` in a build
+#                 step fails with "SSL certificate problem: self-signed
+#                 certificate in certificate chain".
 # Env:   FRAISEQL_DEPLOY_CACHE (default ~/.cache/fraiseql-deploy), DEBIAN_MIRROR,
 #        DOCKERD_TIMEOUT (seconds, default 90), FRAISEQL_DEPLOY_TOOLS.
 set -euo pipefail
@@ -37,6 +46,7 @@ BASE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 RUST_VERSION=""
 RELEASES=(trixie)
 FORCE=0
+HOST_CA=1
 BUILD_IMAGES=1
 APT_UPDATED=0
 ROOTFS_TAR=""
@@ -57,6 +67,7 @@ parse_args() {
             --debian) [ "$#" -ge 2 ] || die "--debian needs a value"; set_releases "$2"; shift 2 ;;
             --debian=*) set_releases "${1#*=}"; shift ;;
             --force) FORCE=1; shift ;;
+            --no-host-ca) HOST_CA=0; shift ;;
             --no-images) BUILD_IMAGES=0; shift ;;
             -h | --help) usage; exit 0 ;;
             *) die "unknown argument: $1 (see --help)" ;;
@@ -179,6 +190,27 @@ tag_alias() {
             docker tag "$src" "$dst"
         fi
     done
+}
+
+# stage_host_ca CONTEXT: CONTEXT/host-ca gets the host's locally added CA
+# certificates (empty when --no-host-ca or none); sets HOST_CA_LABEL.
+HOST_CA_LABEL=none
+stage_host_ca() {
+    local dir="$1/host-ca" f names=()
+    mkdir -p "$dir"
+    if [ "$HOST_CA" = 1 ]; then
+        for f in /usr/local/share/ca-certificates/*.crt; do
+            [ -f "$f" ] || continue
+            cp "$f" "$dir/"
+            names+=("$(basename "$f")")
+        done
+    fi
+    if [ "${#names[@]}" -gt 0 ]; then
+        HOST_CA_LABEL="${names[*]}"
+        log "adding host CA certificates to the builder image: $HOST_CA_LABEL"
+    else
+        HOST_CA_LABEL=none
+    fi
 }
 
 # build_image LOGNAME CONTEXT DOCKERFILE TAG... -- BUILD-ARGS...
@@ -344,8 +376,10 @@ image_rust() {
         ln -s rustup "$ctx/cargo/bin/$p"
     done
     chmod -R a+w "$ctx/rustup" "$ctx/cargo"
+    stage_host_ca "$ctx"
     build_image "rust-$ver-$rel" "$ctx" "$ASSETS/rust/Dockerfile" "$tag" "${aliases[@]}" -- \
-        --build-arg "DEBIAN_RELEASE=$rel" --build-arg "RUST_VERSION=$ver"
+        --build-arg "DEBIAN_RELEASE=$rel" --build-arg "RUST_VERSION=$ver" \
+        --label "dev.fraiseql-deploy.host-ca=$HOST_CA_LABEL"
     rm -rf "$ctx"
     # offline no-op check for the native target, as the generated Dockerfile runs it
     docker run --rm --network none "$tag" rustup target add "$host" >/dev/null 2>&1 ||
@@ -356,8 +390,14 @@ image_rust_cross() {
     local rel="$1" tag="fraiseql-test/rust-cross:$1" cross_arch=arm64
     [ "$(dpkg --print-architecture)" != arm64 ] || cross_arch=amd64
     if have_image "$tag"; then log "$tag: present"; return; fi
-    build_image "rust-cross-$rel" "$ASSETS/rust-cross" "$ASSETS/rust-cross/Dockerfile" "$tag" -- \
-        --build-arg "DEBIAN_RELEASE=$rel" --build-arg "CROSS_ARCH=$cross_arch"
+    local ctx
+    ctx="$(mktemp -d "$IMAGE_CACHE/rust-cross-ctx.XXXXXX")"
+    cp "$ASSETS/rust-cross/rustup-standin.sh" "$ctx/"
+    stage_host_ca "$ctx"
+    build_image "rust-cross-$rel" "$ctx" "$ASSETS/rust-cross/Dockerfile" "$tag" -- \
+        --build-arg "DEBIAN_RELEASE=$rel" --build-arg "CROSS_ARCH=$cross_arch" \
+        --label "dev.fraiseql-deploy.host-ca=$HOST_CA_LABEL"
+    rm -rf "$ctx"
 }
 
 image_distroless() {

@@ -120,6 +120,11 @@ export const fields: Field[] = [
     help: "Used in the chart, the image labels and the docs. Free text.",
     default: "FraiseQL GraphQL API",
     maxLength: 200,
+    pattern: {
+      // eslint-disable-next-line no-control-regex
+      regex: /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/,
+      rule: "must be text without control characters (newlines and tabs are fine)",
+    },
     advanced: true,
   },
   {
