@@ -1,0 +1,95 @@
+/**
+ * Drives the real wizard through a pseudo-terminal (util-linux `script`), the
+ * way a person would: answer when a question appears.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { execSync, spawn } from "node:child_process";
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { cliPath, repoRoot, tempDir, toolsRequired } from "../helpers.js";
+
+const hasScript = (() => {
+  try {
+    execSync("script --version", { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+if (!hasScript) console.warn("wizard-tty: util-linux `script` is not installed; the pseudo-terminal wizard tests are skipped");
+
+interface Step {
+  when: string;
+  send: string;
+}
+
+/** Runs init in a pty, sending each step's keys once its prompt text has appeared. */
+function drive(dir: string, steps: Step[], extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("script", ["-qec", [process.execPath, cliPath, "init", ...extraArgs, dir].map((w) => `'${w}'`).join(" "), "/dev/null"], {
+      cwd: repoRoot,
+      env: { ...process.env, TERM: "xterm", COLUMNS: "200" },
+    });
+    let output = "";
+    let next = 0;
+    let seenUpTo = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString("utf8");
+      // eslint-disable-next-line no-control-regex
+      const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+      while (next < steps.length) {
+        const step = steps[next] as Step;
+        const at = plain.indexOf(step.when, seenUpTo);
+        if (at < 0) break;
+        seenUpTo = at + step.when.length;
+        next++;
+        child.stdin.write(step.send);
+      }
+      // After the scripted steps, accept the default of every question: when the output has been
+      // quiet for a moment, the wizard is waiting for a key.
+      if (next >= steps.length) {
+        clearTimeout(idle);
+        idle = setTimeout(() => child.stdin.write("\r"), 400);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(idle);
+      resolve({ code, output });
+    });
+  });
+}
+
+beforeAll(() => {
+  execSync("npx tsup", { cwd: repoRoot, stdio: "ignore" });
+});
+
+describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
+  it("asks, validates a bad reply, and writes the answers it was given", async () => {
+    const dir = await tempDir();
+    const { code, output } = await drive(dir, [
+      { when: "Show the advanced questions", send: "\r" },
+      { when: "Application name", send: "\x15Bad Name\r" },
+      { when: "must be a DNS-1123 label", send: "\x15\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7fshop-api\r" },
+    ]);
+    expect(output).toContain("must be a DNS-1123 label");
+    expect(code).toBe(0);
+    const answers = await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8");
+    expect(answers).toContain("name: shop-api");
+  }, 90_000);
+
+  it("Ctrl-C at a question exits 130 and writes nothing", async () => {
+    const dir = await tempDir();
+    const { code } = await drive(dir, [
+      { when: "Show the advanced questions", send: "\r" },
+      { when: "Application name", send: "\x03" },
+    ]);
+    expect(code).toBe(130);
+    expect(await readdir(dir)).toEqual([]);
+  }, 90_000);
+});
