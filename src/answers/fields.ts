@@ -145,7 +145,7 @@ export const fields: Field[] = [
     default: (a, facts) =>
       facts.gitOwner ? `ghcr.io/${facts.gitOwner}/${str(a, "app.name")}` : `registry.example.com/${str(a, "app.name")}`,
     pattern: {
-      regex: /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9]+([._-][a-z0-9]+)*)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/,
+      regex: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$/,
       rule: "must be registry/path in lowercase, without a tag or digest (a bare name would resolve to docker.io/library)",
     },
   },

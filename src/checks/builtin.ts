@@ -208,8 +208,13 @@ const consistency: Check = {
             if (!probePortOk(port.targetPort ?? port.port)) add(f, `${nameOf(d)}: targetPort ${String(port.targetPort)} is not a container port of ${nameOf(doc)}`);
           }
         }
-        if (d.kind === "NetworkPolicy" && !labelsMatch(field(d, "spec", "podSelector", "matchLabels"), podLabels)) {
-          add(f, `${nameOf(d)}: podSelector does not select the fraiseql pods, so they stay unprotected`);
+        if (d.kind === "NetworkPolicy") {
+          // An empty podSelector selects every pod in the namespace (the usual default-deny policy).
+          const selector = field(d, "spec", "podSelector");
+          const selectsAll = isObj(selector) && Object.keys(selector).every((k) => isObj(selector[k]) ? Object.keys(selector[k]).length === 0 : !selector[k]);
+          if (!selectsAll && !labelsMatch(field(selector, "matchLabels"), podLabels)) {
+            add(f, `${nameOf(d)}: podSelector does not select the fraiseql pods, so they stay unprotected`, "select app.kubernetes.io/name and app.kubernetes.io/instance of the Deployment's pods");
+          }
         }
         if (d.kind === "PodDisruptionBudget" && !labelsMatch(field(d, "spec", "selector", "matchLabels"), podLabels)) {
           add(f, `${nameOf(d)}: selector does not match the fraiseql pods`);
