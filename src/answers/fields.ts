@@ -611,6 +611,15 @@ export const fields: Field[] = [
     when: (a) => bool(a, "networkPolicy.enabled"),
   },
   {
+    key: "networkPolicy.clientNamespaces",
+    type: "string-list",
+    message: "Namespaces whose pods may call the API directly (comma-separated)",
+    help: "In-cluster clients admitted by the NetworkPolicy besides the ingress controller and Prometheus. Without an Ingress, the app's own namespace by default.",
+    default: (a) => (bool(a, "ingress.enabled") ? [] : [str(a, "app.namespace")]),
+    pattern: dns1123Label,
+    when: (a) => bool(a, "networkPolicy.enabled"),
+  },
+  {
     key: "networkPolicy.databasePort",
     type: "integer",
     message: "Database port",

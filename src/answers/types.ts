@@ -48,7 +48,7 @@ export interface Answers {
   tracing: { otlpEndpoint: string };
   redis: { enabled: boolean };
   kubernetes: { version: string; preStopSleepSeconds: number };
-  networkPolicy: { enabled: boolean; databaseCidrs: string[]; databasePort: number };
+  networkPolicy: { enabled: boolean; clientNamespaces: string[]; databaseCidrs: string[]; databasePort: number };
   profile: "standard" | "hardened";
 }
 

@@ -3,6 +3,7 @@
  * from them in exactly one place (so a Dockerfile and a manifest cannot
  * disagree about a port or a path).
  */
+import { createHash } from "node:crypto";
 import type { Answers } from "../answers/types.js";
 import { renderServerToml } from "./server-toml.js";
 
@@ -58,6 +59,58 @@ export interface Derived {
   schemaInImage: boolean;
   schemaObjectName: string;
   configMapName: string;
+  /** sha256 of server.toml: a pod annotation, so a config change rolls the pods. */
+  configChecksum: string;
+  /** image.tag as a valid label value (63 chars, alphanumeric at both ends). */
+  versionLabel: string;
+  /** Pod Security Admission version label, e.g. v1.31. */
+  podSecurityVersion: string;
+  /** topologySpreadConstraints.matchLabelKeys is beta (on by default) from 1.27. */
+  topologyMatchLabelKeys: boolean;
+  /** Whether the NetworkPolicy admits anything at all. */
+  networkPolicyHasIngress: boolean;
+  /** ResourceQuota of the hardened namespace: pods x per-pod requests and limits. */
+  quota: Quota;
+}
+
+export interface Quota {
+  pods: number;
+  requestsCpu: string;
+  requestsMemory: string;
+  requestsEphemeralStorage: string;
+  limitsCpu: string;
+  limitsMemory: string;
+  limitsEphemeralStorage: string;
+}
+
+/** Per-pod ephemeral storage; fixed, it only bounds /tmp and logs. */
+export const ephemeralStorage = { request: "64Mi", limit: "256Mi" } as const;
+
+const cpuMillis = (q: string): number => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+const memoryMi = (q: string): number => {
+  const match = /^([0-9]+)([A-Za-z]*)$/.exec(q);
+  const units: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, k: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, T: 1e12 / 2 ** 20, "": 1 / 2 ** 20 };
+  return match ? Number(match[1]) * (units[match[2] ?? ""] ?? 1) : 0;
+};
+
+/** Quota pods: the most replicas, plus one rollout surge and one old pod still terminating. */
+function quotaFor(answers: Answers): Quota {
+  const pods = (answers.autoscaling.enabled ? answers.autoscaling.maxReplicas : answers.replicas) + 2;
+  const mi = (q: string): string => `${Math.ceil(memoryMi(q) * pods)}Mi`;
+  return {
+    pods,
+    requestsCpu: `${cpuMillis(answers.resources.requests.cpu) * pods}m`,
+    requestsMemory: mi(answers.resources.requests.memory),
+    requestsEphemeralStorage: mi(ephemeralStorage.request),
+    limitsCpu: `${cpuMillis(answers.resources.limits.cpu) * pods}m`,
+    limitsMemory: mi(answers.resources.limits.memory),
+    limitsEphemeralStorage: mi(ephemeralStorage.limit),
+  };
+}
+
+function labelValue(value: string): string {
+  const trimmed = value.slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+  return trimmed === "" ? "unknown" : trimmed;
 }
 
 export interface TemplateContext extends Answers {
@@ -112,6 +165,12 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
       schemaInImage: answers.schema.source === "image",
       schemaObjectName: `${answers.app.name}-schema`,
       configMapName: `${answers.app.name}-config`,
+      configChecksum: createHash("sha256").update(renderServerToml(answers)).digest("hex"),
+      versionLabel: labelValue(answers.image.tag),
+      podSecurityVersion: `v${answers.kubernetes.version}`,
+      topologyMatchLabelKeys: kubeMinor >= 27,
+      networkPolicyHasIngress: answers.ingress.enabled || answers.metrics.enabled || answers.networkPolicy.clientNamespaces.length > 0,
+      quota: quotaFor(answers),
     },
   };
 }

@@ -47,20 +47,21 @@ export function shellWord(value: string): string {
  * instruction, so they become spaces; backslashes and quotes are escaped.
  */
 export function dockerfileString(value: string): string {
-  return `"${value.replace(/[\r\n]+/g, " ").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\$/g, "\\$")}"`;
+  return `"${value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\$/g, "\\$")}"`;
 }
 
 /** Inline Markdown text: no line breaks, and Markdown/HTML punctuation made literal. */
 export function markdownText(value: string): string {
-  return value.replace(/[\r\n]+/g, " ").replace(/([\\`*_{}[\]()#+!|<>~])/g, "\\$1");
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+!|<>~])/g, "\\$1");
 }
 
 /** Text for a Mermaid node label inside double quotes. */
 export function mermaidText(value: string): string {
-  return value.replace(/[\r\n]+/g, " ").replace(/"/g, "#quot;").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ").replace(/"/g, "#quot;").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
 }
 
 /** A comment line's text: nothing after it can become code. */
 export function commentText(value: string): string {
-  return value.replace(/[\r\n]+/g, " ");
+  // YAML parsers (kubectl's among them) also break lines at NEL, LS and PS.
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ");
 }

@@ -424,7 +424,11 @@ describe.each(cases)("kubernetes manifests: $label", ({ given }) => {
           expect(objs(rule.from)).toHaveLength(1);
           return (dig(rule, "from.0.namespaceSelector.matchLabels") as Obj)["kubernetes.io/metadata.name"];
         });
-        expect(sources).toEqual([...(a.ingress.enabled ? [a.ingress.controllerNamespace] : []), ...(a.metrics.enabled ? [a.metrics.prometheusNamespace] : [])]);
+        expect(sources).toEqual([
+          ...(a.ingress.enabled ? [a.ingress.controllerNamespace] : []),
+          ...(a.metrics.enabled ? [a.metrics.prometheusNamespace] : []),
+          ...a.networkPolicy.clientNamespaces,
+        ]);
         if (setName === "hardened") {
           const deny = only(docs, "NetworkPolicy", "default-deny-all");
           expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
