@@ -12,12 +12,15 @@
 #                                           rustup stand-in (rustc version differs!)
 #   gcr.io/distroless/cc-debian13:nonroot   (cc-debian12 for bookworm) distroless-like
 #   postgres:17-trixie, postgres:17         (bookworm: postgres:15-bookworm, postgres:15)
+#   docker/dockerfile:1                     BuildKit Dockerfile frontend built from
+#                                           source, so `# syntax=docker/dockerfile:1`
+#                                           works offline
 # See scripts/docker/README.md for details and limits.
 #
 # Idempotent: finished steps are detected and skipped (a warm run takes seconds).
 #
 # Usage: scripts/setup-docker.sh [--rust-version X.Y.Z] [--debian trixie|bookworm|all]
-#                                [--force] [--no-images] [--no-host-ca]
+#                                [--force] [--no-images] [--no-host-ca] [--qemu]
 #   --force       rebuild images (and the debootstrap tarball) even if present
 #   --no-images   only make sure the engine and buildx work
 #   --no-host-ca  do not copy this machine's locally added CA certificates
@@ -27,11 +30,15 @@
 #                 CA only the host trusts; without it `cargo fetch` in a build
 #                 step fails with "SSL certificate problem: self-signed
 #                 certificate in certificate chain".
+#   --qemu        also install qemu-user-static + binfmt-support and register
+#                 qemu-aarch64 in binfmt_misc (mounting it if needed), so arm64
+#                 binaries run here and the builder lists linux/arm64
 # Env:   FRAISEQL_DEPLOY_CACHE (default ~/.cache/fraiseql-deploy), DEBIAN_MIRROR,
 #        DOCKERD_TIMEOUT (seconds, default 90), FRAISEQL_DEPLOY_TOOLS.
 set -euo pipefail
 
 BUILDX_VERSION=v0.36.1
+FRONTEND_BUILDKIT_VERSION=v0.32.2 # docker/dockerfile:1 stand-in is built from this buildkit
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ASSETS="$SCRIPT_DIR/docker"
 CACHE="${FRAISEQL_DEPLOY_CACHE:-$HOME/.cache/fraiseql-deploy}"
@@ -47,6 +54,7 @@ RUST_VERSION=""
 RELEASES=(trixie)
 FORCE=0
 HOST_CA=1
+QEMU=0
 BUILD_IMAGES=1
 APT_UPDATED=0
 ROOTFS_TAR=""
@@ -68,6 +76,7 @@ parse_args() {
             --debian=*) set_releases "${1#*=}"; shift ;;
             --force) FORCE=1; shift ;;
             --no-host-ca) HOST_CA=0; shift ;;
+            --qemu) QEMU=1; shift ;;
             --no-images) BUILD_IMAGES=0; shift ;;
             -h | --help) usage; exit 0 ;;
             *) die "unknown argument: $1 (see --help)" ;;
@@ -174,6 +183,27 @@ ensure_buildx() {
     log "buildx: 'docker buildx build' works (driver docker, platforms: $(docker buildx inspect default | sed -n 's/^Platforms: *//p' | head -n 1))"
 }
 
+# ------------------------------------------------------------------ qemu ----
+
+ensure_qemu() {
+    local fmt=qemu-aarch64
+    [ "$(dpkg --print-architecture)" != arm64 ] || fmt=qemu-x86_64
+    if [ -e "/proc/sys/fs/binfmt_misc/$fmt" ]; then
+        log "qemu: $fmt registered in binfmt_misc"
+        return
+    fi
+    if [ ! -x "/usr/libexec/qemu-binfmt/${fmt#qemu-}-binfmt-P" ] || ! command -v update-binfmts >/dev/null 2>&1; then
+        apt_install qemu-user-static binfmt-support
+    fi
+    if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
+            die "cannot mount binfmt_misc (needed to run foreign binaries through qemu)"
+    fi
+    update-binfmts --enable "$fmt" >/dev/null 2>&1 || true
+    [ -e "/proc/sys/fs/binfmt_misc/$fmt" ] || die "qemu: $fmt is not registered in binfmt_misc"
+    log "qemu: $fmt registered ($(sed -n 's/^flags: //p' "/proc/sys/fs/binfmt_misc/$fmt") flags)"
+}
+
 # ---------------------------------------------------------------- images ----
 
 have_image() {
@@ -192,25 +222,58 @@ tag_alias() {
     done
 }
 
-# stage_host_ca CONTEXT: CONTEXT/host-ca gets the host's locally added CA
-# certificates (empty when --no-host-ca or none); sets HOST_CA_LABEL.
-HOST_CA_LABEL=none
-stage_host_ca() {
-    local dir="$1/host-ca" f names=()
-    mkdir -p "$dir"
+# docker/dockerfile:1 from source: without it a `# syntax=docker/dockerfile:1`
+# line fails ("resolve image config for docker.io/docker/dockerfile:1 ... no such
+# host"), and the engine's built-in frontend lacks heredocs and COPY --link.
+image_dockerfile_frontend() {
+    local tag="docker/dockerfile:1" dir="$CACHE/go/dockerfile-frontend-$FRONTEND_BUILDKIT_VERSION"
+    local pkg=github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
+    if have_image "$tag"; then log "$tag: present"; return; fi
+    if [ ! -x "$dir/ctx/dockerfile-frontend" ] || [ "$FORCE" = 1 ]; then
+        command -v go >/dev/null 2>&1 || die "go is needed to build the dockerfile frontend"
+        log "dockerfile frontend: go build $pkg@$FRONTEND_BUILDKIT_VERSION (a minute or two when cold)"
+        mkdir -p "$dir/mod" "$dir/ctx"
+        # a throw-away main module: buildkit's go.mod has exclude directives,
+        # which `go install pkg@version` refuses
+        (
+            cd "$dir/mod"
+            export GOPATH="$CACHE/go" GOCACHE="$CACHE/go/cache" GOFLAGS=-modcacherw CGO_ENABLED=0
+            [ -f go.mod ] || go mod init fraiseql-deploy.local/dockerfile-frontend >/dev/null 2>&1
+            go get "$pkg@$FRONTEND_BUILDKIT_VERSION" >/dev/null 2>&1
+            go build -trimpath -ldflags '-s -w' -o "$dir/ctx/dockerfile-frontend" "$pkg"
+        ) || die "building the dockerfile frontend failed"
+    fi
+    build_image dockerfile-frontend "$dir/ctx" "$ASSETS/dockerfile-frontend/Dockerfile" "$tag" -- \
+        --label "dev.fraiseql-deploy.source=github.com/moby/buildkit@$FRONTEND_BUILDKIT_VERSION"
+}
+
+# Names of the host's locally added CA certificates ("none" if none or --no-host-ca).
+host_ca_label() {
+    local f names=()
     if [ "$HOST_CA" = 1 ]; then
         for f in /usr/local/share/ca-certificates/*.crt; do
-            [ -f "$f" ] || continue
-            cp "$f" "$dir/"
-            names+=("$(basename "$f")")
+            [ -f "$f" ] && names+=("$(basename "$f")")
         done
     fi
-    if [ "${#names[@]}" -gt 0 ]; then
-        HOST_CA_LABEL="${names[*]}"
-        log "adding host CA certificates to the builder image: $HOST_CA_LABEL"
-    else
-        HOST_CA_LABEL=none
-    fi
+    if [ "${#names[@]}" -gt 0 ]; then printf '%s\n' "${names[*]}"; else printf 'none\n'; fi
+}
+
+# stage_host_ca CONTEXT: CONTEXT/host-ca gets the host's locally added CA
+# certificates (stays empty with --no-host-ca or when there are none).
+stage_host_ca() {
+    local dir="$1/host-ca" f
+    mkdir -p "$dir"
+    [ "$HOST_CA" = 1 ] || return 0
+    for f in /usr/local/share/ca-certificates/*.crt; do
+        [ -f "$f" ] && cp "$f" "$dir/"
+    done
+    [ "$(host_ca_label)" = none ] || log "adding host CA certificates to the builder image: $(host_ca_label)"
+}
+
+# have_builder_image TAG: present and built with the same host CA set.
+have_builder_image() {
+    have_image "$1" &&
+        [ "$(docker image inspect -f '{{index .Config.Labels "dev.fraiseql-deploy.host-ca"}}' "$1")" = "$(host_ca_label)" ]
 }
 
 # build_image LOGNAME CONTEXT DOCKERFILE TAG... -- BUILD-ARGS...
@@ -221,13 +284,21 @@ build_image() {
     while [ "$#" -gt 0 ] && [ "$1" != -- ]; do tags+=(-t "$1"); shift; done
     [ "$#" -gt 0 ] && shift
     args=("$@")
-    local logf="$IMAGE_CACHE/build-$name.log" t0=$SECONDS
+    local logf="$IMAGE_CACHE/build-$name.log" t0=$SECONDS old_ids=() i id
+    for ((i = 1; i < ${#tags[@]}; i += 2)); do
+        id="$(docker image inspect -f '{{.Id}}' "${tags[i]}" 2>/dev/null || true)"
+        [ -z "$id" ] || old_ids+=("$id")
+    done
     log "building $name (log: $logf)"
     if ! docker buildx build --builder default --progress=plain -f "$dockerfile" "${tags[@]}" "${args[@]}" "$context" >"$logf" 2>&1; then
         tail -n 30 "$logf" >&2
         die "building $name failed (full log: $logf)"
     fi
     log "built $name in $((SECONDS - t0))s"
+    # drop the image this one replaced, if nothing else uses it (never forced)
+    for id in "${old_ids[@]}"; do
+        [ "$id" = "$(docker image inspect -f '{{.Id}}' "${tags[1]}")" ] || docker image rm "$id" >/dev/null 2>&1 || true
+    done
 }
 
 # Sets ROOTFS_TAR to a cached, slimmed debootstrap rootfs tarball for $1.
@@ -322,18 +393,60 @@ image_debian() {
     log "$tag: imported in $((SECONDS - t0))s"
 }
 
-# Directory of an installed rustup toolchain whose rustc reports version $1.
+# Candidate RUSTUP_HOME directories: $RUSTUP_HOME, $HOME/.rustup and the
+# account's real home (HOME may point to a scratch directory in tests).
+rustup_homes() {
+    local real_home
+    real_home="$(getent passwd "$(id -u)" | cut -d: -f6)"
+    printf '%s\n' "${RUSTUP_HOME:-}" "$HOME/.rustup" "$real_home/.rustup" | awk 'NF && !seen[$0]++'
+}
+
+# Directory of an installed rustup toolchain whose rustc reports version $1
+# (stable-* toolchains first).
 find_toolchain() {
-    local want="$1" home="${RUSTUP_HOME:-$HOME/.rustup}" dir real v
-    for dir in "$home"/toolchains/*; do
-        real="$(readlink -f "$dir")"
-        [ -x "$real/bin/rustc" ] || continue
-        v="$("$real/bin/rustc" --version 2>/dev/null | awk '{print $2}')"
-        if [ "$v" = "$want" ]; then
-            printf '%s\n' "$real"
-            return 0
-        fi
+    local want="$1" home dir real v
+    while read -r home; do
+        for dir in "$home"/toolchains/stable-* "$home"/toolchains/*; do
+            real="$(readlink -f "$dir")" || continue
+            [ -x "$real/bin/rustc" ] || continue
+            v="$("$real/bin/rustc" --version 2>/dev/null | awk '{print $2}')"
+            if [ "$v" = "$want" ]; then
+                printf '%s\n' "$real"
+                return 0
+            fi
+        done
+    done < <(rustup_homes)
+    return 1
+}
+
+# Version of the machine's stable Rust: `rustc --version`, or the first
+# stable-* rustup toolchain when the rustup proxy cannot resolve one.
+default_rust_version() {
+    local v home dir
+    v="$(rustc --version 2>/dev/null | awk '{print $2}')" || true
+    if [ -z "$v" ]; then
+        while read -r home; do
+            for dir in "$home"/toolchains/stable-*; do
+                [ -x "$dir/bin/rustc" ] || continue
+                v="$("$dir/bin/rustc" --version | awk '{print $2}')"
+                break 2
+            done
+        done < <(rustup_homes)
+    fi
+    [ -n "$v" ] || die "cannot find the machine's Rust version; pass --rust-version"
+    printf '%s\n' "$v"
+}
+
+# The rustup binary (its proxies become cargo, rustc, ... in the image).
+find_rustup_bin() {
+    local home c
+    for c in "$(command -v rustup || true)" "${CARGO_HOME:-$HOME/.cargo}/bin/rustup"; do
+        [ -n "$c" ] && [ -x "$c" ] && { readlink -f "$c"; return 0; }
     done
+    while read -r home; do
+        c="$(dirname "$home")/.cargo/bin/rustup"
+        [ -x "$c" ] && { readlink -f "$c"; return 0; }
+    done < <(rustup_homes)
     return 1
 }
 
@@ -344,14 +457,14 @@ image_rust() {
     local aliases=("rust:$mm-slim-$rel")
     # the official unsuffixed -slim tags follow Debian stable (trixie)
     [ "$rel" != trixie ] || aliases+=("rust:$ver-slim" "rust:$mm-slim")
-    if have_image "$tag"; then
+    if have_builder_image "$tag"; then
         tag_alias "$tag" "${aliases[@]}"
         log "$tag: present"
         return
     fi
     local tc host ctx
     tc="$(find_toolchain "$ver")" ||
-        die "no rustup toolchain with rustc $ver on this machine (rustup cannot download one offline); see ${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
+        die "no rustup toolchain with rustc $ver on this machine (rustup cannot download one offline); looked in: $(rustup_homes | tr '\n' ' ')"
     host="$("$tc/bin/rustc" -vV | sed -n 's/^host: //p')"
     ctx="$(mktemp -d "$IMAGE_CACHE/rust-ctx.XXXXXX")"
     log "rust $ver: staging toolchain $tc (without docs)"
@@ -367,10 +480,8 @@ image_rust() {
     mv "$rustlib/multirust-config.new" "$rustlib/multirust-config.toml"
     printf 'version = "12"\ndefault_toolchain = "%s"\nprofile = "minimal"\n' "$ver-$host" >"$ctx/rustup/settings.toml"
     local rustup_bin
-    rustup_bin="$(command -v rustup || true)"
-    [ -n "$rustup_bin" ] || rustup_bin="${CARGO_HOME:-$HOME/.cargo}/bin/rustup"
-    [ -x "$rustup_bin" ] || die "rustup binary not found"
-    install -m 0755 "$(readlink -f "$rustup_bin")" "$ctx/cargo/bin/rustup"
+    rustup_bin="$(find_rustup_bin)" || die "rustup binary not found"
+    install -m 0755 "$rustup_bin" "$ctx/cargo/bin/rustup"
     local p
     for p in cargo cargo-clippy cargo-fmt clippy-driver rustc rustdoc rustfmt rust-gdb rust-gdbgui rust-lldb; do
         ln -s rustup "$ctx/cargo/bin/$p"
@@ -379,7 +490,7 @@ image_rust() {
     stage_host_ca "$ctx"
     build_image "rust-$ver-$rel" "$ctx" "$ASSETS/rust/Dockerfile" "$tag" "${aliases[@]}" -- \
         --build-arg "DEBIAN_RELEASE=$rel" --build-arg "RUST_VERSION=$ver" \
-        --label "dev.fraiseql-deploy.host-ca=$HOST_CA_LABEL"
+        --label "dev.fraiseql-deploy.host-ca=$(host_ca_label)"
     rm -rf "$ctx"
     # offline no-op check for the native target, as the generated Dockerfile runs it
     docker run --rm --network none "$tag" rustup target add "$host" >/dev/null 2>&1 ||
@@ -388,15 +499,19 @@ image_rust() {
 
 image_rust_cross() {
     local rel="$1" tag="fraiseql-test/rust-cross:$1" cross_arch=arm64
+    if [ "$rel" = bookworm ]; then
+        log "$tag: skipped (Debian bookworm's rustc 1.63 cannot build edition-2024 workspaces; use fraiseql-test/rust-cross:trixie)"
+        return
+    fi
     [ "$(dpkg --print-architecture)" != arm64 ] || cross_arch=amd64
-    if have_image "$tag"; then log "$tag: present"; return; fi
+    if have_builder_image "$tag"; then log "$tag: present"; return; fi
     local ctx
     ctx="$(mktemp -d "$IMAGE_CACHE/rust-cross-ctx.XXXXXX")"
     cp "$ASSETS/rust-cross/rustup-standin.sh" "$ctx/"
     stage_host_ca "$ctx"
     build_image "rust-cross-$rel" "$ctx" "$ASSETS/rust-cross/Dockerfile" "$tag" -- \
         --build-arg "DEBIAN_RELEASE=$rel" --build-arg "CROSS_ARCH=$cross_arch" \
-        --label "dev.fraiseql-deploy.host-ca=$HOST_CA_LABEL"
+        --label "dev.fraiseql-deploy.host-ca=$(host_ca_label)"
     rm -rf "$ctx"
 }
 
@@ -425,20 +540,19 @@ image_postgres() {
 summary() {
     log "stand-in images:"
     docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}\t{{.ID}}' |
-        grep -E '^(debian:|rust:|fraiseql-test/rust-cross:|gcr.io/distroless/|postgres:)' |
-        sort | column -t -s "$(printf '\t')" >&2
+        grep -E '^(debian:|rust:|fraiseql-test/rust-cross:|gcr.io/distroless/|postgres:|docker/dockerfile:)' |
+        sort | awk -F '\t' '{ printf "  %-40s %9s  %s\n", $1, $2, $3 }' >&2
 }
 
 main() {
     parse_args "$@"
     mkdir -p "$IMAGE_CACHE"
     ensure_engine
+    [ "$QEMU" = 0 ] || ensure_qemu
     ensure_buildx
     [ "$BUILD_IMAGES" = 1 ] || { log "done (--no-images)"; return; }
-    if [ -z "$RUST_VERSION" ]; then
-        command -v rustc >/dev/null 2>&1 || die "rustc not found; pass --rust-version"
-        RUST_VERSION="$(rustc --version | awk '{print $2}')"
-    fi
+    [ -n "$RUST_VERSION" ] || RUST_VERSION="$(default_rust_version)"
+    image_dockerfile_frontend
     local rel
     for rel in "${RELEASES[@]}"; do
         image_debian "$rel"
