@@ -33,7 +33,7 @@ async function runOne(check: Check, ctx: VerifyContext, requireTools: boolean): 
   if (missing.length > 0) {
     const reason = `not installed: ${missing.join(", ")}`;
     const hint = missing.map((t) => `${t}: ${installHint(t)}`).join("; ");
-    return { ...base, status: requireTools ? "error" : "skipped", findings: [], durationMs: 0, reason, hint };
+    return { ...base, status: requireTools && !check.optional ? "error" : "skipped", findings: [], durationMs: 0, reason, hint };
   }
   try {
     const findings = await check.run(ctx);

@@ -56,6 +56,8 @@ export interface Check {
   title: string;
   /** External tools the check runs; all must be present. */
   tools: readonly string[];
+  /** An optional extra (checkov): a missing tool is a skip even with --require-tools. */
+  optional?: boolean;
   /** Whether the check applies at all (e.g. trivy-image only with --image). */
   applies?: (ctx: VerifyContext) => boolean;
   run(ctx: VerifyContext): Promise<Finding[]>;
