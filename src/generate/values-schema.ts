@@ -54,6 +54,7 @@ export const valuesFromAnswers: Readonly<Record<string, string>> = {
   "database.poolMinSize": "database.poolMinSize",
   "database.poolMaxSize": "database.poolMaxSize",
   "networkPolicy.enabled": "networkPolicy.enabled",
+  "networkPolicy.clientNamespaces": "networkPolicy.clientNamespaces",
   "networkPolicy.databaseCidrs": "networkPolicy.databaseCidrs",
   "networkPolicy.databasePort": "networkPolicy.databasePort",
   "metrics.enabled": "metrics.enabled",
@@ -269,10 +270,21 @@ export function buildValuesSchema(): object {
     allOf: [
       requiredWhen("enabled", true, ["host", "className", "controllerNamespace"]),
       {
-        if: { properties: { enabled: { const: true }, tls: { properties: { enabled: { const: true } }, required: ["enabled"] } }, required: ["enabled", "tls"] },
-        then: { properties: { tls: { required: ["clusterIssuer"] } } },
+        if: { properties: { enabled: { const: true }, tls: { type: "object", properties: { enabled: { const: true } }, required: ["enabled"] } }, required: ["enabled", "tls"] },
+        then: { properties: { tls: { type: "object", required: ["clusterIssuer"] } } },
       },
     ],
+  };
+
+  const httpRoute: Schema = {
+    ...object("Gateway API HTTPRoute (gateway.networking.k8s.io/v1); TLS is configured on the Gateway.", {
+      enabled: bool("Create the HTTPRoute."),
+      parentRefs: { description: "Gateways to attach to (ParentReference objects: name, namespace, sectionName...).", type: "array", items: { type: "object", required: ["name"] } },
+      hostnames: { description: "Host names served; empty: ingress.host.", type: "array", items: likeAnswer("ingress.host", "A host name."), uniqueItems: true },
+      gatewayNamespace: { description: "Namespace of the Gateway's proxy pods, admitted by the NetworkPolicy (empty: none).", anyOf: [{ const: "" }, likeAnswer("ingress.controllerNamespace", "Namespace name.")] },
+    }),
+    if: { properties: { enabled: { const: true } }, required: ["enabled"] },
+    then: { properties: { parentRefs: { type: "array", minItems: 1 } } },
   };
 
   const quantities = (description: string, answered: "requests" | "limits"): Schema =>
@@ -311,7 +323,7 @@ export function buildValuesSchema(): object {
     }),
     // The answers' cross-field rule: production refuses CORS on with no origins.
     if: { properties: { enabled: { const: true } }, required: ["enabled"] },
-    then: { properties: { origins: { minItems: 1 } } },
+    then: { properties: { origins: { type: "array", minItems: 1 } } },
   };
 
   const schema: Schema = {
@@ -349,8 +361,9 @@ export function buildValuesSchema(): object {
     annotations: stringMap("Annotations of the ServiceAccount (e.g. cloud IAM role bindings)."),
   });
 
-  const networkPolicy = object("NetworkPolicy: default deny both ways, then only what the server needs (ingress controller, Prometheus, the helm test pod; DNS, PostgreSQL, the OTLP collector, Redis).", {
+  const networkPolicy = object("NetworkPolicy: default deny both ways, then only what the server needs (ingress controller, Prometheus, client namespaces, the helm test pod; DNS, PostgreSQL, the OTLP collector, Redis).", {
     enabled: fromAnswer("networkPolicy.enabled"),
+    clientNamespaces: fromAnswer("networkPolicy.clientNamespaces"),
     databaseCidrs: fromAnswer("networkPolicy.databaseCidrs"),
     databasePort: fromAnswer("networkPolicy.databasePort"),
     extraIngress: objectList("Extra ingress rules (NetworkPolicyIngressRule objects), e.g. for in-cluster clients."),
@@ -392,7 +405,8 @@ export function buildValuesSchema(): object {
 
   const tracing = object("OpenTelemetry traces (needs the tracing-opentelemetry cargo feature in the image).", {
     otlpEndpoint: fromAnswer("tracing.otlpEndpoint"),
-    serviceName: fromAnswer("tracing.serviceName", { description: "tracing_service_name in server.toml (default: the application name)." }),
+    // tracing_service_name in server.toml: the application name.
+    serviceName: fromAnswer("tracing.serviceName"),
   });
 
   const redis = object("Redis (rate limiting, APQ, PKCE state). The URL lives in the compiled schema; this only opens NetworkPolicy egress to port 6379.", {
@@ -419,6 +433,7 @@ export function buildValuesSchema(): object {
     autoscaling,
     service,
     ingress,
+    httpRoute,
     resources,
     probes,
     lifecycle,

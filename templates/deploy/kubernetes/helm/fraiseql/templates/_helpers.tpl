@@ -26,10 +26,10 @@ the application's name and app.kubernetes.io/instance equals metadata.name (Pola
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* The deployed version, as a valid label value (the image tag without its variant suffix). */}}
+{{/* The deployed version as a valid label value (the image tag, without the variant suffix): as derived.versionLabel. */}}
 {{- define "fraiseql.version" -}}
 {{- $tag := .Values.image.tag | default .Chart.AppVersion | toString | trunc 63 }}
-{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" $tag "" }}
+{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" $tag "" | default "unknown" }}
 {{- end }}
 
 {{/* Labels of every object. */}}
@@ -38,9 +38,7 @@ helm.sh/chart: {{ include "fraiseql.chart" . }}
 {{ include "fraiseql.selectorLabels" . }}
 app.kubernetes.io/component: api
 app.kubernetes.io/part-of: {{ include "fraiseql.fullname" . }}
-{{- with include "fraiseql.version" . }}
-app.kubernetes.io/version: {{ . | quote }}
-{{- end }}
+app.kubernetes.io/version: {{ include "fraiseql.version" . | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
@@ -51,20 +49,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-Labels of the helm test pod. Deliberately NOT the selector labels: the Service, the PDB and the server's
-NetworkPolicy must not select the test pod.
+Labels of the helm test pod and its NetworkPolicy. Deliberately NOT the selector labels (the Service, the PDB
+and the server's NetworkPolicy must not select the test pod), and no app.kubernetes.io/instance (Polaris wants
+it equal to metadata.name, which is "<fullname>-test-connection" here).
 */}}
 {{- define "fraiseql.testLabels" -}}
 helm.sh/chart: {{ include "fraiseql.chart" . }}
 {{ include "fraiseql.testSelectorLabels" . }}
 app.kubernetes.io/component: test
-app.kubernetes.io/part-of: {{ include "fraiseql.fullname" . }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
+{{/* Selects the helm test pod: name "<chart name>-test" and part-of the release's full name. */}}
 {{- define "fraiseql.testSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "fraiseql.name" . }}-test
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/part-of: {{ include "fraiseql.fullname" . }}
 {{- end }}
 
 {{/* ServiceAccount the pods run as. */}}
