@@ -17,6 +17,7 @@ import { actionlintArgs, actionlintCrashed, parseActionlint } from "../tools/act
 import { checkovArgs, parseCheckov } from "../tools/checkov.js";
 import { composeConfigArgs, parseComposeConfig, placeholderEnvironment, requiredComposeVariables } from "../tools/docker-compose.js";
 import { exec as realExec, type Exec, type ExecOptions, type ExecResult } from "../tools/exec.js";
+import { findExecutable } from "../tools/registry.js";
 import { hadolintArgs, parseHadolint } from "../tools/hadolint.js";
 import { helmLintArgs, helmTemplateArgs, parseHelmLint, parseHelmTemplateFailure, renderedToChartPath } from "../tools/helm.js";
 import { kubeScoreArgs, parseKubeScore } from "../tools/kube-score.js";
@@ -139,7 +140,7 @@ interface Rendered {
   files: string[];
   /** Maps a rendered file (as a tool prints it) back to its chart template. */
   toChart: (file: string) => string;
-  /** The render failure, when the chart does not render with these values. */
+  /** The render failure, when the chart does not render with these values (its message does not name them). */
   failure?: Finding;
 }
 
@@ -156,9 +157,11 @@ async function renderChart(deps: ToolCheckDeps, ctx: VerifyContext, checkId: str
     outputDir,
   });
   const result = await run(deps, ctx, tool, args);
-  const toChart = (file: string): string => renderedToChartPath(path.relative(outputDir, path.resolve(ctx.root, file)), CHART_DIR);
+  // Tools print the paths they were given, except kube-score, which names a file after helm's
+  // "# Source: <chart>/templates/x.yaml" comment: both are relative to the output dir.
+  const toChart = (file: string): string => renderedToChartPath(path.relative(outputDir, path.resolve(outputDir, file)), CHART_DIR);
   if (result.exitCode !== 0) {
-    return { files: [], toChart, failure: parseHelmTemplateFailure(result.stderr || result.stdout, checkId, CHART_DIR, values.label) };
+    return { files: [], toChart, failure: parseHelmTemplateFailure(result.stderr || result.stdout, checkId, CHART_DIR) };
   }
   return { files: (await listFiles(outputDir)).filter((f) => /\.ya?ml$/.test(f)), toChart };
 }
@@ -187,7 +190,7 @@ async function kubeconform(deps: ToolCheckDeps, ctx: VerifyContext, checkId: str
     if (error instanceof KubeconformSchemaDownloadError && !schemaLocation) {
       const dir = kubeSchemaDir(deps.env ?? process.env, deps.home ?? os.homedir());
       throw new Error(
-        `no offline Kubernetes ${ctx.answers.kubernetes.version} schemas in ${dir} (scripts/install-tools.sh provides 1.29 and later), and ${error.message.replace(/^kubeconform /, "kubeconform's remote location: ")}`,
+        `no offline Kubernetes ${ctx.answers.kubernetes.version} schemas in ${dir} (scripts/install-tools.sh provides 1.29 and later), and ${error.message.replace(/^kubeconform /, "kubeconform's remote location: ").replace(/; run scripts\/install-tools\.sh.*$/, "")}`,
       );
     }
     throw error;
@@ -195,6 +198,8 @@ async function kubeconform(deps: ToolCheckDeps, ctx: VerifyContext, checkId: str
   if (result.exitCode !== 0 && findings.length === 0) throw crashed("kubeconform", result);
   return findings;
 }
+
+const rendered = (finding: Finding, label: string): Finding => ({ ...finding, message: `${finding.message} [rendered with ${label}]` });
 
 /** The same problem found under several values cases is reported once, naming the cases. */
 function mergeCases(found: { label: string; findings: Finding[] }[]): Finding[] {
@@ -207,9 +212,7 @@ function mergeCases(found: { label: string; findings: Finding[] }[]): Finding[] 
       else merged.set(key, { finding: f, labels: [label] });
     }
   }
-  return [...merged.values()].map(({ finding, labels }) =>
-    finding.message.startsWith("helm template with ") ? finding : { ...finding, message: `${finding.message} [rendered with ${labels.join("; ")}]` },
-  );
+  return [...merged.values()].map(({ finding, labels }) => rendered(finding, labels.join("; ")));
 }
 
 // ---------------------------------------------------------------- checks
@@ -238,12 +241,9 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
       if (!hasChart(ctx)) return [];
       const found: { label: string; findings: Finding[] }[] = [];
       for (const values of VALUES_MATRIX) {
-        const rendered = await renderChart(deps, ctx, "helm-kubeconform", "helm3", values);
-        if (rendered.failure) {
-          found.push({ label: values.label, findings: [rendered.failure] });
-          continue;
-        }
-        found.push({ label: values.label, findings: withFiles(await kubeconform(deps, ctx, "helm-kubeconform", rendered.files), rendered.toChart) });
+        const chart = await renderChart(deps, ctx, "helm-kubeconform", "helm3", values);
+        const findings = chart.failure ? [chart.failure] : withFiles(await kubeconform(deps, ctx, "helm-kubeconform", chart.files), chart.toChart);
+        found.push({ label: values.label, findings });
       }
       return mergeCases(found);
     },
@@ -255,11 +255,11 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     tools: ["helm3"],
     async run(ctx) {
       if (!hasChart(ctx)) return [];
-      const rendered = await renderChart(deps, ctx, "helm-pod-security", "helm3", HARDENED_VALUES);
-      if (rendered.failure) return [rendered.failure];
+      const chart = await renderChart(deps, ctx, "helm-pod-security", "helm3", HARDENED_VALUES);
+      if (chart.failure) return [rendered(chart.failure, HARDENED_VALUES.label)];
       const findings: Finding[] = [];
-      for (const file of rendered.files) {
-        const template = rendered.toChart(file);
+      for (const file of chart.files) {
+        const template = chart.toChart(file);
         for (const doc of parseYamlDocuments(await readFile(file, "utf8"), template)) {
           for (const v of checkPodSecurityRestricted(doc)) {
             findings.push({
@@ -294,15 +294,15 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     title: "kube-score on the plain manifests, the hardened manifest and the chart (default values)",
     tools: ["kube-score", "helm3"],
     async run(ctx) {
-      const score = async (files: readonly string[], toRepo: (f: string) => string, rendered?: string): Promise<Finding[]> => {
+      const score = async (files: readonly string[], toRepo: (f: string) => string, valuesLabel?: string): Promise<Finding[]> => {
         if (files.length === 0) return [];
         const result = await run(deps, ctx, "kube-score", kubeScoreArgs({ files, kubernetesVersion: ctx.answers.kubernetes.version }));
         if (result.stdout.trim() === "" && result.exitCode !== 0) throw crashed("kube-score", result);
         const findings = withFiles(parseKubeScore(result.stdout, "kube-score"), toRepo);
-        if (!rendered) return findings;
+        if (!valuesLabel) return findings;
         // Rendered files have their own line numbers, not the template's.
         return findings.map((f) => {
-          const copy: Finding = { ...f, message: `${f.message} [${rendered}]` };
+          const copy = rendered(f, valuesLabel);
           delete copy.line;
           return copy;
         });
@@ -310,9 +310,10 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
       const relative = (f: string): string => repoRelative(ctx.root, f);
       const findings = [...(await score(kustomizationFiles(ctx), relative)), ...(await score(generated(ctx, [HARDENED_MANIFEST]), relative))];
       if (hasChart(ctx)) {
-        const rendered = await renderChart(deps, ctx, "kube-score", "helm3", VALUES_MATRIX[0] as ValuesCase);
-        if (rendered.failure) findings.push(rendered.failure);
-        else findings.push(...(await score(rendered.files, rendered.toChart, "rendered with default values")));
+        const defaults = VALUES_MATRIX[0] as ValuesCase;
+        const chart = await renderChart(deps, ctx, "kube-score", "helm3", defaults);
+        if (chart.failure) findings.push(rendered(chart.failure, defaults.label));
+        else findings.push(...(await score(chart.files, chart.toChart, defaults.label)));
       }
       return findings;
     },
@@ -446,9 +447,13 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     tools: ["checkov"],
     async run(ctx) {
       const tree = await mirrorTree(ctx);
-      // checkov renders the chart with whatever `helm` is on PATH: make that the Helm 3 we found.
+      // checkov renders the chart with whatever `helm` is on PATH: make that a Helm 3.
       const env: Record<string, string> = { BC_SKIP_MAPPING: "TRUE" };
-      const helm = ctx.tools.get("helm3")?.path;
+      const helm = ctx.tools.get("helm3")?.path ?? (await findExecutable("helm3"));
+      const notes: Finding[] = [];
+      if (!helm && hasChart(ctx)) {
+        notes.push({ checkId: "checkov", file: CHART_DIR, rule: "helm-missing", severity: "warning", message: "checkov could not render the Helm chart without Helm 3 (helm3) and skipped it" });
+      }
       if (helm) {
         const bin = await scratchDir(ctx, "checkov-bin");
         await symlink(helm, path.join(bin, "helm")).catch((e: unknown) => {
@@ -458,7 +463,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
       }
       const result = await run(deps, ctx, "checkov", checkovArgs({ directory: tree }), { cwd: tree, env });
       if (result.exitCode !== 0 && result.exitCode !== 1) throw crashed("checkov", result);
-      return parseCheckov(result.stdout, "checkov");
+      return [...parseCheckov(result.stdout, "checkov"), ...notes];
     },
   };
 

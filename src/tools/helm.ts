@@ -156,8 +156,8 @@ export function parseHelmLint(stdout: string, checkId: string, chartPath: string
   return findings;
 }
 
-/** A failed `helm template`: the chart does not render with these values. */
-export function parseHelmTemplateFailure(stderr: string, checkId: string, chartPath: string, valuesLabel: string): Finding {
+/** A failed `helm template`: the chart does not render (with the values named by `valuesLabel`, when given). */
+export function parseHelmTemplateFailure(stderr: string, checkId: string, chartPath: string, valuesLabel?: string): Finding {
   const message = stderr
     .split("\n")
     .map((l) => l.trim())
@@ -174,7 +174,7 @@ export function parseHelmTemplateFailure(stderr: string, checkId: string, chartP
     ...(at?.line ? { line: at.line } : {}),
     rule,
     severity: "error",
-    message: `helm template with ${valuesLabel} failed: ${message || "(no message)"}`,
+    message: `helm template failed: ${message || "(no message)"}${valuesLabel ? ` [rendered with ${valuesLabel}]` : ""}`,
     ...(fix ? { fix } : {}),
   };
 }
