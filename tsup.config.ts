@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { defineConfig } from "tsup";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -15,4 +16,17 @@ export default defineConfig({
   sourcemap: false,
   dts: false,
   define: { __TOOL_VERSION__: JSON.stringify(version) },
+  // Bundled: each is hundreds of tiny modules (or many files) whose resolution dominated
+  // \`init\`'s run time. Everything else stays an ordinary dependency.
+  // Bundled CommonJS code calls require() for Node built-ins (punycode); give ESM chunks a real one.
+  banner: { js: 'import { createRequire as __fdCreateRequire } from "node:module"; const require = __fdCreateRequire(import.meta.url);' },
+  esbuildPlugins: [
+    {
+      name: "ajv-i18n-english-only",
+      setup(build) {
+        build.onResolve({ filter: /^ajv-i18n$/ }, () => ({ path: path.resolve("src/k8s/shims/ajv-i18n-en.cjs") }));
+      },
+    },
+  ],
+  noExternal: [/^kubernetes-models/, /^@kubernetes-models\//, "js-yaml", "smol-toml", "handlebars/runtime.js"],
 });

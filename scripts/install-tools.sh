@@ -18,6 +18,18 @@
 #
 # Versions live in scripts/tools/versions.env. Network needed only for a cold install:
 # Go module proxy, PyPI, Debian apt. Nothing is downloaded from GitHub or a container registry.
+#
+# Offline use:
+#   kubeconform -strict -kubernetes-version 1.30.0 -schema-location \
+#     "<root>/kubernetes-json-schema/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+#     (schemas v1.29.0..newest bundled, plus master = newest; pass X.Y.0 versions)
+#   bin/trivy is a wrapper defaulting TRIVY_SKIP_CHECK_UPDATE, TRIVY_SKIP_VERSION_CHECK and
+#     TRIVY_DISABLE_TELEMETRY to true (= --skip-check-update --skip-version-check --disable-telemetry):
+#     `trivy config` then uses its embedded checks with no network (it logs one harmless
+#     "Falling back to embedded checks" line). Vulnerability scans need a DB: not available offline.
+#   bin/syft is a wrapper defaulting SYFT_CHECK_FOR_APP_UPDATE=false.
+#   helm v3 is built with the Makefile's ldflags so it assumes the Kubernetes version of its
+#     client-go (1.37 for v3.22.0) rather than 1.20.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,14 +112,10 @@ done
 # ---------------------------------------------------------------- helpers
 FAILED=()
 FAILED_OPTIONAL=()
-STATUS_LINES=()
 
 say() { printf '%s\n' "$*" >&2; }
 report() { # status tool detail
-  local line
-  line="$(printf '  %-12s %-13s %s' "[$1]" "$2" "$3")"
-  STATUS_LINES+=("$line")
-  say "$line"
+  say "$(printf '  %-12s %-13s %s' "[$1]" "$2" "$3")"
 }
 is_optional() { local o; for o in "${OPTIONAL_TOOLS[@]}"; do [ "$o" = "$1" ] && return 0; done; return 1; }
 fail() { # tool reason
@@ -139,9 +147,14 @@ write_wrapper() { # name target env-assignment-line...
     mv -f "$tmp" "$BIN/$name"
   fi
 }
-install_plugin() { # plugin-name source-binary
+# A plugin already there that reports the pinned version is left alone (scripts/setup-docker.sh
+# may have installed its own build of the same buildx version).
+plugin_ok() { # plugin-name version
+  [ -x "$PLUGIN_DIR/$1" ] && "$PLUGIN_DIR/$1" version 2>/dev/null | grep -qwF -- "$2"
+}
+install_plugin() { # plugin-name source-binary version
   mkdir -p "$PLUGIN_DIR"
-  if ! cmp -s "$2" "$PLUGIN_DIR/$1" 2>/dev/null; then
+  if ! cmp -s "$2" "$PLUGIN_DIR/$1" 2>/dev/null && ! plugin_ok "$1" "$3"; then
     cp -f "$2" "$PLUGIN_DIR/.$1.tmp"
     chmod 755 "$PLUGIN_DIR/.$1.tmp"
     mv -f "$PLUGIN_DIR/.$1.tmp" "$PLUGIN_DIR/$1"
@@ -351,7 +364,9 @@ helm3_ldflags() {
             | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p' )"
   minor="$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$gomod" 2>/dev/null | head -n1)"
   local ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION"
-  if [ -n "$minor" ]; then
+  if [ -z "$minor" ]; then
+    say "    helm3: could not read k8s.io/client-go from helm's go.mod; helm will default to Kubernetes 1.20"
+  else
     ld="$ld -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor"
     ld="$ld -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
   fi
@@ -389,12 +404,12 @@ install_tool() {
     compose)
       if go_tool compose docker-compose "$COMPOSE_VERSION" github.com/docker/compose/v5/cmd docker-compose \
           "-s -w -X github.com/docker/compose/v5/internal.Version=$COMPOSE_VERSION"; then
-        install_plugin docker-compose "$GO_BIN"; link_bin docker-compose "$GO_BIN"
+        install_plugin docker-compose "$GO_BIN" "$COMPOSE_VERSION"; link_bin docker-compose "$GO_BIN"
       fi ;;
     buildx)
       if go_tool buildx docker-buildx "$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx docker-buildx \
           "-s -w -X github.com/docker/buildx/version.Version=$BUILDX_VERSION -X github.com/docker/buildx/version.Package=github.com/docker/buildx"; then
-        install_plugin docker-buildx "$GO_BIN"; link_bin docker-buildx "$GO_BIN"
+        install_plugin docker-buildx "$GO_BIN" "$BUILDX_VERSION"; link_bin docker-buildx "$GO_BIN"
       fi ;;
     syft)
       if go_tool syft syft "$SYFT_VERSION" github.com/anchore/syft/cmd/syft syft \
@@ -428,8 +443,10 @@ check_tool() { # prints status, returns 1 when missing
   if [ -e "$p" ]; then
     case "$t" in
       compose|buildx)
-        if ! cmp -s "$p" "$PLUGIN_DIR/docker-$t"; then
-          report missing "$t" "built ($p) but not installed as $PLUGIN_DIR/docker-$t"; return 1
+        local v="$COMPOSE_VERSION"
+        [ "$t" = buildx ] && v="$BUILDX_VERSION"
+        if ! cmp -s "$p" "$PLUGIN_DIR/docker-$t" && ! plugin_ok "docker-$t" "$v"; then
+          report missing "$t" "built ($p) but $PLUGIN_DIR/docker-$t is missing or not $v"; return 1
         fi ;;
       shellcheck|yamllint) p="$(readlink -f "$p")" ;;
     esac

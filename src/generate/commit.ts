@@ -39,18 +39,23 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
   let renamed = false;
   const staging = path.join(root, `.fraiseql-deploy-staging-${randomBytes(4).toString("hex")}`);
   try {
-    for (const [index, file] of toWrite.entries()) {
-      options.checkInterrupted?.();
-      const staged = path.join(staging, String(index));
-      await fs.mkdir(path.dirname(staged), { recursive: true });
-      await fs.writeFile(staged, file.content, { mode: file.mode });
-      await fs.chmod(staged, file.mode);
-    }
+    // Staged files are flat (one folder, numbered), so they can be written in parallel.
+    await fs.mkdir(staging, { recursive: true });
+    // allSettled, not all: every write must have finished before the staging folder is removed.
+    const staged = await Promise.allSettled(
+      toWrite.map(async (file, index) => {
+        options.checkInterrupted?.();
+        const target = path.join(staging, String(index));
+        await fs.writeFile(target, file.content, { mode: file.mode });
+        await fs.chmod(target, file.mode);
+      }),
+    );
+    const failure = staged.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failure) throw failure.reason;
     options.checkInterrupted?.();
     // Create every parent folder before the first rename, so a failure here also leaves no file behind.
-    for (const file of toWrite) {
-      await makeDir(fs, path.dirname(path.join(root, file.path)), createdDirs);
-    }
+    const parents = [...new Set(toWrite.map((file) => path.dirname(path.join(root, file.path))))].sort();
+    for (const dir of parents) await makeDir(fs, dir, createdDirs);
     options.checkInterrupted?.();
     const release = holdInterrupts();
     renamed = true;

@@ -3,7 +3,7 @@
  * escaping (output is YAML/TOML/shell, not HTML) and strict mode, so a
  * misspelt variable fails the render instead of printing nothing.
  */
-import Handlebars from "handlebars";
+import type HandlebarsNamespace from "handlebars";
 import {
   commentText,
   dockerfileString,
@@ -15,17 +15,36 @@ import {
   yamlValue,
 } from "./escape.js";
 
-export type Renderer = (template: string, context: object, name: string) => string;
+type Handlebars = typeof HandlebarsNamespace;
 
-export function createRenderer(): Renderer {
-  const hb = Handlebars.create();
+export type Renderer = (template: string | TemplateSpec, context: object, name: string) => string;
+
+/** A template precompiled at build time (dist/templates.js), run by the Handlebars runtime alone. */
+export interface TemplateSpec {
+  spec: object;
+}
+
+/** The options every template is compiled with, here and in scripts/precompile-templates.mjs. */
+export const compileOptions = { noEscape: true, strict: true, knownHelpersOnly: false } as const;
+
+/**
+ * `handlebars` is the full compiler (used from source and in tests); `handlebars/runtime`
+ * is enough for precompiled templates and loads in a fraction of the time.
+ */
+export async function loadHandlebars(precompiled: boolean): Promise<Handlebars> {
+  const mod = (precompiled ? await import("handlebars/runtime.js") : await import("handlebars")) as { default: Handlebars };
+  return mod.default;
+}
+
+export function createRenderer(handlebars: Handlebars): Renderer {
+  const hb = handlebars.create();
   const str = (v: unknown): string => {
     if (v === undefined || v === null) return "";
     if (typeof v === "string") return v;
     if (typeof v === "number" || typeof v === "boolean") return String(v);
     return JSON.stringify(v);
   };
-  const helpers: Record<string, Handlebars.HelperDelegate> = {
+  const helpers: Record<string, HandlebarsNamespace.HelperDelegate> = {
     yaml: (v: unknown) => yamlValue(v),
     yamlString: (v: unknown) => yamlString(str(v)),
     toml: (v: unknown) => tomlString(str(v)),
@@ -49,11 +68,11 @@ export function createRenderer(): Renderer {
     not: (v: unknown) => !v,
   };
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
-  const cache = new Map<string, Handlebars.TemplateDelegate>();
+  const cache = new Map<string | TemplateSpec, HandlebarsNamespace.TemplateDelegate>();
   return (template, context, name) => {
     let compiled = cache.get(template);
     if (!compiled) {
-      compiled = hb.compile(template, { noEscape: true, strict: true, knownHelpersOnly: false });
+      compiled = typeof template === "string" ? hb.compile(template, compileOptions) : hb.template(template.spec as Parameters<typeof hb.template>[0]);
       cache.set(template, compiled);
     }
     try {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { Answers } from "../answers/types.js";
 import { buildContext } from "./context.js";
-import { createRenderer } from "./render.js";
+import { createRenderer, loadHandlebars, type TemplateSpec } from "./render.js";
 import { buildValuesSchema } from "./values-schema.js";
 import { serializeAnswers } from "../answers/file.js";
 import { ANSWERS_FILE } from "../answers/resolve.js";
@@ -34,20 +34,39 @@ export function templatesDir(): string {
 interface TemplateFile {
   source: string;
   output: string;
+  /** Raw text (plain files, or .hbs when running from source) or a precompiled spec. */
+  body: string | TemplateSpec;
 }
 
-let templateCache: Promise<Map<TemplateFile, string>> | undefined;
+interface TemplateSet {
+  files: TemplateFile[];
+  precompiled: boolean;
+}
 
-async function loadTemplates(root: string): Promise<Map<TemplateFile, string>> {
+let templateCache: Promise<TemplateSet> | undefined;
+
+/** From the package: dist/templates.js, precompiled by the build. From source (tests): templates/. */
+async function loadTemplates(): Promise<TemplateSet> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (here.endsWith(`${path.sep}dist`)) {
+    const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as { default: Record<string, { spec?: object; text?: string }> };
+    const files = Object.entries(bundle.default).map(([source, entry]) => ({
+      source,
+      output: outputPath(source),
+      body: entry.spec ? { spec: entry.spec } : (entry.text ?? ""),
+    }));
+    return { files, precompiled: true };
+  }
+  const root = templatesDir();
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  const loaded = await Promise.all(
-    files.map(async (file) => {
+  const paths = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const files = await Promise.all(
+    paths.map(async (file) => {
       const source = path.relative(root, file).split(path.sep).join("/");
-      return [{ source, output: outputPath(source) }, await readFile(file, "utf8")] as const;
+      return { source, output: outputPath(source), body: await readFile(file, "utf8") };
     }),
   );
-  return new Map(loaded);
+  return { files, precompiled: false };
 }
 
 /** `dot.github/x.yml.hbs` -> `.github/x.yml`. */
@@ -64,13 +83,13 @@ export function modeFor(output: string): number {
 }
 
 export async function renderTree(answers: Answers, toolVersion: string): Promise<Tree> {
-  templateCache ??= loadTemplates(templatesDir());
+  templateCache ??= loadTemplates();
   const templates = await templateCache;
-  const render = createRenderer();
+  const render = createRenderer(await loadHandlebars(templates.precompiled));
   const context = buildContext(answers, toolVersion);
   const files: [string, GeneratedFile][] = [];
-  for (const [template, text] of templates) {
-    const content = template.source.endsWith(".hbs") ? render(text, context, template.source) : text;
+  for (const template of templates.files) {
+    const content = template.source.endsWith(".hbs") ? render(template.body, context, template.source) : (template.body as string);
     if (content.trim() === "") continue;
     files.push([template.output, { content, mode: modeFor(template.output) }]);
   }
