@@ -309,7 +309,7 @@ install_checkov() {
 }
 
 install_kube_schemas() {
-  local dest="$ROOT/kubernetes-json-schema-$KUBERNETES_VALIDATE_VERSION" log="$LOGS/kube-schemas.log" tmp whl start
+  local dest="$ROOT/kubernetes-json-schema-$KUBERNETES_VALIDATE_VERSION+$KUBERNETES_VALIDATE_OLD_VERSION" log="$LOGS/kube-schemas.log" tmp whl old start
   if [ -f "$dest/.complete" ]; then
     link_schema_dir "$dest"
     report cached kube-schemas "kubernetes-validate $KUBERNETES_VALIDATE_VERSION ($(cat "$dest/.complete"))"
@@ -318,11 +318,15 @@ install_kube_schemas() {
   start=$SECONDS
   tmp="$(mktemp -d "$ROOT/.build-kube-schemas.XXXXXX")"
   if ! { python3 -m pip download --disable-pip-version-check --no-input --no-deps --only-binary=:all: \
+           -d "$tmp/old" "kubernetes-validate==$KUBERNETES_VALIDATE_OLD_VERSION" \
+         && old="$(ls "$tmp"/old/kubernetes_validate-*.whl)" \
+         && python3 "$TOOLS_DIR/kube-schemas.py" --wheel "$old" --out "$tmp/out" --min "$KUBE_SCHEMA_OLD_MIN_VERSION" \
+         && python3 -m pip download --disable-pip-version-check --no-input --no-deps --only-binary=:all: \
            -d "$tmp/wheel" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
          && whl="$(ls "$tmp"/wheel/kubernetes_validate-*.whl)" \
          && python3 "$TOOLS_DIR/kube-schemas.py" --wheel "$whl" --out "$tmp/out" --min "$KUBE_SCHEMA_MIN_VERSION"; } >"$log" 2>&1; then
     rm -rf "$tmp"
-    fail kube-schemas "could not build schemas from kubernetes-validate==$KUBERNETES_VALIDATE_VERSION (log: $log)"
+    fail kube-schemas "could not build schemas from kubernetes-validate==$KUBERNETES_VALIDATE_OLD_VERSION and $KUBERNETES_VALIDATE_VERSION (log: $log)"
     log_tail "$log"
     return 0
   fi

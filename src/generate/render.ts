@@ -72,7 +72,7 @@ export function createRenderer(handlebars: Handlebars): Renderer {
   return (template, context, name) => {
     let compiled = cache.get(template);
     if (!compiled) {
-      compiled = typeof template === "string" ? hb.compile(template, compileOptions) : hb.template(template.spec as Parameters<typeof hb.template>[0]);
+      compiled = typeof template === "string" ? hb.compile(template, compileOptions) : hb.template(template.spec);
       cache.set(template, compiled);
     }
     try {
