@@ -289,6 +289,16 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     },
   };
 
+  /**
+   * kube-score tests that only restate a choice the answers made on purpose (no NetworkPolicy, one
+   * replica, IfNotPresent): failing verify on them would make the user's own decision a finding.
+   */
+  const waivedKubeScoreTests = (ctx: VerifyContext): string[] => [
+    ...(ctx.answers.networkPolicy.enabled ? [] : ["pod-networkpolicy"]),
+    ...(ctx.answers.autoscaling.enabled || ctx.answers.replicas >= 2 ? [] : ["deployment-replicas", "deployment-has-poddisruptionbudget"]),
+    ...(ctx.answers.image.pullPolicy === "Always" ? [] : ["container-image-pull-policy"]),
+  ];
+
   const kubeScore: Check = {
     id: "kube-score",
     title: "kube-score on the plain manifests, the hardened manifest and the chart (default values)",
@@ -296,7 +306,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     async run(ctx) {
       const score = async (files: readonly string[], toRepo: (f: string) => string, valuesLabel?: string): Promise<Finding[]> => {
         if (files.length === 0) return [];
-        const result = await run(deps, ctx, "kube-score", kubeScoreArgs({ files, kubernetesVersion: ctx.answers.kubernetes.version }));
+        const result = await run(deps, ctx, "kube-score", kubeScoreArgs({ files, kubernetesVersion: ctx.answers.kubernetes.version, ignoreTests: waivedKubeScoreTests(ctx) }));
         if (result.stdout.trim() === "" && result.exitCode !== 0) throw crashed("kube-score", result);
         const findings = withFiles(parseKubeScore(result.stdout, "kube-score"), toRepo);
         if (!valuesLabel) return findings;

@@ -55,7 +55,8 @@ export function parseHadolint(stdout: string, checkId: string): Finding[] {
       ...(r.file ? { file: r.file } : {}),
       ...(r.line ? { line: r.line } : {}),
       rule: code,
-      severity: r.level === "error" ? "error" : "warning",
+      // hadolint's warnings (unpinned packages, root USER, ...) fail verify; info and style are advice.
+      severity: r.level === "error" || r.level === "warning" ? "error" : "warning",
       message,
       fix: fixes[code] ?? (code === "DL1000" ? "fix the Dockerfile syntax" : `see ${ruleUrl(code)}`),
     };

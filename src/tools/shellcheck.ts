@@ -49,7 +49,8 @@ export function parseShellcheck(stdout: string, checkId: string): Finding[] {
       ...(c.file ? { file: c.file } : {}),
       ...(c.line ? { line: c.line } : {}),
       rule,
-      severity: c.level === "error" ? "error" : "warning",
+      // Generated scripts must be clean at shellcheck's warning level; info and style are advice.
+      severity: c.level === "error" || c.level === "warning" ? "error" : "warning",
       message: c.message ?? "",
       fix: autoFix ? `shellcheck can apply the fix: shellcheck -f diff ${c.file ?? ""} | git apply` : `see https://www.shellcheck.net/wiki/${rule}`,
     };

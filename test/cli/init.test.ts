@@ -1,17 +1,13 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { execSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
 import { readFile, readdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { repoRoot, runCli, tempDir } from "../helpers.js";
+import { runCli, tempDir } from "../helpers.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
-beforeAll(() => {
-  execSync("npx tsup", { cwd: repoRoot, stdio: "ignore" });
-});
 
 describe("fraiseql-deploy init (the built CLI)", () => {
   it("writes the whole tree with --yes and repeats it identically from the saved answers", async () => {

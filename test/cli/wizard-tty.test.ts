@@ -2,7 +2,7 @@
  * Drives the real wizard through a pseudo-terminal (util-linux `script`), the
  * way a person would: answer when a question appears.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execSync, spawn } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
@@ -65,9 +65,6 @@ function drive(dir: string, steps: Step[], extraArgs: string[] = []): Promise<{ 
   });
 }
 
-beforeAll(() => {
-  execSync("npx tsup", { cwd: repoRoot, stdio: "ignore" });
-});
 
 describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
   it("asks, validates a bad reply, and writes the answers it was given", async () => {

@@ -2,9 +2,8 @@
  * The default tree and a matrix of answer sets pass every check with zero
  * findings, with the real tools required (CI) or those installed (locally).
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { execSync } from "node:child_process";
-import { maximalAnswers, repoRoot, runCli, tempDir, toolsRequired } from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { maximalAnswers, runCli, tempDir, toolsRequired } from "../helpers.js";
 
 const asSets = (answers: Record<string, unknown>): string[] =>
   Object.entries(answers).flatMap(([k, v]) => ["--set", `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`]);
@@ -17,9 +16,6 @@ const matrix: Record<string, string[]> = {
   "ingress with TLS, autoscaling, network policy off": ["--set", "ingress.enabled=true", "--set", "ingress.host=api.example.org", "--set", "autoscaling.enabled=true", "--set", "networkPolicy.enabled=false"],
 };
 
-beforeAll(() => {
-  execSync("npx tsup", { cwd: repoRoot, stdio: "ignore" });
-});
 
 describe("verify passes generated trees", () => {
   it.each(Object.entries(matrix))("%s: zero findings", async (_name, sets) => {

@@ -13,15 +13,15 @@ describe("parseHadolint (captured hadolint 2.15.1 -f json)", () => {
   it("maps every finding with file, line, rule, level and a fix", () => {
     const findings = parseHadolint(captured("hadolint", "findings.json"), "hadolint");
     expect(findings.map((f) => [f.file, f.line, f.rule, f.severity])).toEqual([
-      ["Dockerfile", 1, "DL3007", "warning"],
+      ["Dockerfile", 1, "DL3007", "error"],
       ["Dockerfile", 2, "DL3009", "warning"],
-      ["Dockerfile", 2, "DL3008", "warning"],
+      ["Dockerfile", 2, "DL3008", "error"],
       ["Dockerfile", 2, "DL3015", "warning"],
-      ["Dockerfile", 3, "DL3003", "warning"],
+      ["Dockerfile", 3, "DL3003", "error"],
       ["Dockerfile", 5, "DL3066", "warning"],
-      ["Dockerfile", 5, "DL3002", "warning"],
+      ["Dockerfile", 5, "DL3002", "error"],
       ["Dockerfile", 6, "DL4000", "error"],
-      ["Dockerfile", 7, "SC3014", "warning"],
+      ["Dockerfile", 7, "SC3014", "error"],
     ]);
     expect(findings.find((f) => f.rule === "DL3015")?.fix).toBe("add --no-install-recommends to apt-get install");
     expect(findings.find((f) => f.rule === "SC3014")?.fix).toBe("see https://www.shellcheck.net/wiki/SC3014");

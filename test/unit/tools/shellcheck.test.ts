@@ -19,7 +19,7 @@ describe("shellcheck argv", () => {
 });
 
 describe("parseShellcheck (captured shellcheck 0.9.0 -f json1)", () => {
-  it("maps comments to findings; error level is an error, the rest warnings", () => {
+  it("maps comments to findings; error and warning levels are errors, info and style warnings", () => {
     expect(capturedExit("shellcheck", "findings.json")).toBe(1);
     const findings = parseShellcheck(captured("shellcheck", "findings.json"), "shellcheck");
     expect(findings.map((f) => [f.file, f.line, f.rule, f.severity])).toEqual([
@@ -28,7 +28,7 @@ describe("parseShellcheck (captured shellcheck 0.9.0 -f json1)", () => {
       ["tools/bad.sh", 2, "SC2045", "error"],
       ["tools/bad.sh", 2, "SC2035", "warning"],
       ["tools/bad.sh", 3, "SC2086", "warning"],
-      ["tools/bad.sh", 5, "SC2164", "warning"],
+      ["tools/bad.sh", 5, "SC2164", "error"],
       ["tools/bad.sh", 6, "SC2086", "warning"],
     ]);
     expect(findings[2]).toEqual({

@@ -125,7 +125,7 @@ describe("against the stand-ins", () => {
     vi.stubEnv("STANDIN_HADOLINT_OUTPUT", outputFile("hadolint", "findings.json"));
     const findings = await check("hadolint").run(await context());
     expect(findings).toHaveLength(9);
-    expect(findings[0]).toMatchObject({ checkId: "hadolint", file: "Dockerfile", line: 1, rule: "DL3007", severity: "warning" });
+    expect(findings[0]).toMatchObject({ checkId: "hadolint", file: "Dockerfile", line: 1, rule: "DL3007", severity: "error" });
   });
 
   it("helm-lint: runs helm lint --strict on the chart for the target version, findings name the template", async () => {
