@@ -1,5 +1,6 @@
 /**
- * The published package works: npm pack, install the tarball in an empty
+ * The published package works: npm pack (dist/ is already built by the global setup;
+ * --ignore-scripts keeps prepack from rebuilding it under the other tests), install the tarball in an empty
  * project, and run `npx fraiseql-deploy init --yes` from there.
  */
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { repoRoot, tempDir } from "../helpers.js";
 describe("npm package", () => {
   it("installs from the tarball and writes the whole tree with init --yes", async () => {
     const packDir = await tempDir("fd-pack-");
-    execFileSync("npm", ["pack", "--silent", "--pack-destination", packDir], { cwd: repoRoot, stdio: "pipe" });
+    execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", packDir], { cwd: repoRoot, stdio: "pipe" });
     const tarball = path.join(packDir, `fraiseql-deploy-${(JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version}.tgz`);
     expect(existsSync(tarball)).toBe(true);
 
