@@ -67,6 +67,8 @@ export interface Derived {
   podSecurityVersion: string;
   /** topologySpreadConstraints.matchLabelKeys is beta (on by default) from 1.27. */
   topologyMatchLabelKeys: boolean;
+  /** Compose cannot read Kubernetes quantities: cpus as a decimal, memory in bytes. */
+  composeLimits: { cpus: string; memory: string };
   /** Whether the NetworkPolicy admits anything at all. */
   networkPolicyHasIngress: boolean;
   /** ResourceQuota of the hardened namespace: pods x per-pod requests and limits. */
@@ -171,6 +173,10 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
       topologyMatchLabelKeys: kubeMinor >= 27,
       networkPolicyHasIngress: answers.ingress.enabled || answers.metrics.enabled || answers.networkPolicy.clientNamespaces.length > 0,
       quota: quotaFor(answers),
+      composeLimits: {
+        cpus: String(cpuMillis(answers.resources.limits.cpu) / 1000),
+        memory: String(Math.round(memoryMi(answers.resources.limits.memory) * 2 ** 20)),
+      },
     },
   };
 }

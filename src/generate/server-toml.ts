@@ -24,7 +24,12 @@ export function renderServerToml(answers: Answers): string {
     `pool_max_size = ${answers.database.poolMaxSize}`,
   );
   if (answers.tracing.otlpEndpoint !== "") {
-    lines.push(`otlp_endpoint = ${tomlString(answers.tracing.otlpEndpoint)}`, `tracing_service_name = ${tomlString(answers.app.name)}`);
+    // No otlp_endpoint key: it would override OTEL_EXPORTER_OTLP_ENDPOINT, which every artifact sets,
+    // and the development compose file points at its local Jaeger instead.
+    lines.push(
+      "# The OTLP endpoint comes from OTEL_EXPORTER_OTLP_ENDPOINT, so each environment can send traces elsewhere.",
+      `tracing_service_name = ${tomlString(answers.app.name)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -490,7 +490,7 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
     expect(text).not.toMatch(/SECURITY_OPT|seccomp|privileged|network_mode: host/);
   });
 
-  it.skipIf(!("composeLimits" in buildContext(answersWith(), "t").derived))("prod compose: deploy.resources.limits from the answers (needs derived.composeLimits)", async () => {
+  it("prod compose: deploy.resources.limits from the answers", async () => {
     const { file } = await render(given);
     const limits = obj(obj(obj(obj(obj(obj(yaml.load(file(PROD))).services).fraiseql).deploy).resources).limits);
     expect(Object.keys(limits).sort()).toEqual(["cpus", "memory"]);

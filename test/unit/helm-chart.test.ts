@@ -493,7 +493,8 @@ describe("helm chart: templates", () => {
     expect(keyOrder(off).every((k) => templateKeys.includes(k))).toBe(true);
     // Strings as JSON strings (valid TOML basic strings), never bare.
     expect(configmap).toContain("{{ $origin | toString | toJson }}");
-    expect(configmap).toContain("otlp_endpoint = {{ .Values.tracing.otlpEndpoint | toString | toJson }}");
+    // The endpoint travels in OTEL_EXPORTER_OTLP_ENDPOINT; an otlp_endpoint key would override it.
+    expect(configmap).not.toContain("otlp_endpoint");
   });
 
   it("make a helm test pod that Pod Security \"restricted\" admits and the Service does not select", async () => {
