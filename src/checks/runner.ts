@@ -11,10 +11,12 @@ export interface RunOptions {
 
 export async function runChecks(checks: readonly Check[], ctx: VerifyContext, options: RunOptions): Promise<CheckResult[]> {
   const results = new Array<CheckResult>(checks.length);
+  // Longest first: with a job limit, a slow check started last would finish alone at the end.
+  const order = checks.map((_, i) => i).sort((a, b) => (checks[b]?.cost ?? 1) - (checks[a]?.cost ?? 1));
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < checks.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++] as number;
       const check = checks[index] as Check;
       options.onStart?.(check);
       const result = await runOne(check, ctx, options.requireTools);

@@ -249,6 +249,7 @@ export const checkovWaivers: Record<string, string> = {
 export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Check[] {
   const helmKubeconform: Check = {
     id: "helm-kubeconform",
+    cost: 4,
     title: "Helm chart rendered over a values matrix, validated by kubeconform -strict",
     tools: ["helm3", "kubeconform"],
     async run(ctx) {
@@ -315,6 +316,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
 
   const kubeScore: Check = {
     id: "kube-score",
+    cost: 2,
     title: "kube-score on the plain manifests, the hardened manifest and the chart (default values)",
     tools: ["kube-score", "helm3"],
     async run(ctx) {
@@ -385,6 +387,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
 
   const yamllint: Check = {
     id: "yamllint",
+    cost: 2,
     title: "yamllint on every generated YAML file (Helm templates excepted)",
     tools: ["yamllint"],
     async run(ctx) {
@@ -417,6 +420,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
 
   const trivyConfig: Check = {
     id: "trivy-config",
+    cost: 8,
     title: "trivy config (HIGH, CRITICAL) on the Dockerfiles, manifests and chart",
     tools: ["trivy"],
     async run(ctx) {
@@ -429,6 +433,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
 
   const sbom: Check = {
     id: "sbom",
+    cost: 6,
     title: "syft SBOM of the repository (SPDX and CycloneDX JSON)",
     tools: ["syft"],
     async run(ctx) {
@@ -468,6 +473,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
   const checkov: Check = {
     optional: true,
     id: "checkov",
+    cost: 10,
     title: "checkov (optional) on the Dockerfiles, manifests, chart and workflows",
     tools: ["checkov"],
     async run(ctx) {

@@ -56,6 +56,8 @@ export interface Check {
   title: string;
   /** External tools the check runs; all must be present. */
   tools: readonly string[];
+  /** Rough relative run time; the runner starts expensive checks first so they do not end up on the critical path. */
+  cost?: number;
   /** An optional extra (checkov): a missing tool is a skip even with --require-tools. */
   optional?: boolean;
   /** Whether the check applies at all (e.g. trivy-image only with --image). */

@@ -75,7 +75,7 @@ export async function runVerify(dir: string | undefined, options: VerifyOptions)
   try {
     const base = await loadVerifyContext(root, scratch, options.image);
     const applicable = checks.filter((c) => !c.applies || c.applies({ ...base, tools: new Map() }));
-    const tools = await discoverTools(exec, [...new Set(applicable.flatMap((c) => c.tools))]);
+    const tools = await discoverTools(exec, [...new Set(applicable.flatMap((c) => c.tools))], { versions: false });
     const ctx: VerifyContext = { ...base, tools };
     const live = format === "text" && !options.output ? process.stderr : undefined;
     const results: CheckResult[] = await runChecks(applicable, ctx, {

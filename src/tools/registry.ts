@@ -95,8 +95,13 @@ export async function findExecutable(name: string, searchPath = process.env.PATH
   return undefined;
 }
 
-/** Finds every tool once; a binary whose version is rejected (helm 4 when looking for helm3) does not count. */
-export async function discoverTools(exec: Exec, names?: readonly string[]): Promise<Map<string, ToolInfo>> {
+/**
+ * Finds every tool once; a binary whose version is rejected (helm 4 when looking for helm3) does not
+ * count. Version commands cost real time (checkov's takes seconds), so with `versions: false` only
+ * tools that must be told apart by version (helm 3/4, compose v2) run theirs.
+ */
+export async function discoverTools(exec: Exec, names?: readonly string[], options: { versions?: boolean } = {}): Promise<Map<string, ToolInfo>> {
+  const withVersions = options.versions ?? true;
   const wanted = toolSpecs.filter((s) => !names || names.includes(s.name));
   const found = await Promise.all(
     wanted.map(async (spec): Promise<ToolInfo | undefined> => {
@@ -109,6 +114,7 @@ export async function discoverTools(exec: Exec, names?: readonly string[]): Prom
         for (const plugin of composePluginCandidates()) if (await isExecutable(plugin)) candidates.push(plugin);
       }
       for (const file of candidates) {
+        if (!withVersions && !spec.acceptVersion) return { name: spec.name, path: file };
         const result = await exec(file, spec.versionArgs, { timeoutMs: 20_000 });
         const version = spec.parseVersion(`${result.stdout}\n${result.stderr}`);
         if (result.failedToStart || (spec.acceptVersion && (!version || !spec.acceptVersion(version)))) continue;
