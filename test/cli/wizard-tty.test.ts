@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { execSync, spawn } from "node:child_process";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cliPath, repoRoot, tempDir, toolsRequired } from "../helpers.js";
 
@@ -47,12 +47,10 @@ function drive(dir: string, steps: Step[], extraArgs: string[] = []): Promise<{ 
         next++;
         child.stdin.write(step.send);
       }
-      // After the scripted steps, accept the default of every question: when the output has been
-      // quiet for a moment, the wizard is waiting for a key.
-      if (next >= steps.length) {
-        clearTimeout(idle);
-        idle = setTimeout(() => child.stdin.write("\r"), 400);
-      }
+      // Every question without a scripted step gets its default: when the output has been quiet for
+      // a moment and the next step's text has not appeared, the wizard is waiting for a key.
+      clearTimeout(idle);
+      idle = setTimeout(() => child.stdin.write("\r"), 400);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
@@ -79,6 +77,21 @@ describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
     const answers = await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8");
     expect(answers).toContain("name: shop-api");
   }, 90_000);
+
+  it("asks per existing file: shows the diff, then overwrites on request", async () => {
+    const dir = await tempDir();
+    const first = await drive(dir, [{ when: "Show the advanced questions", send: "\r" }]);
+    expect(first.code).toBe(0);
+    await writeFile(path.join(dir, "Dockerfile"), "FROM my-own-image\n");
+    const { code, output } = await drive(dir, [
+      { when: "Dockerfile exists and differs", send: "\x1b[B\x1b[B\r" },
+      { when: "+++ Dockerfile (generated)", send: "" },
+      { when: "Dockerfile exists and differs", send: "\x1b[B\r" },
+    ]);
+    expect(output).toContain("-FROM my-own-image");
+    expect(code).toBe(0);
+    expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toContain("ENTRYPOINT");
+  }, 120_000);
 
   it("Ctrl-C at a question exits 130 and writes nothing", async () => {
     const dir = await tempDir();
