@@ -492,7 +492,11 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
         });
         env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ""}`;
       }
-      const result = await run(deps, ctx, "checkov", checkovArgs({ directory: tree, skipChecks: Object.keys(checkovWaivers) }), { cwd: tree, env });
+      const result = await run(deps, ctx, "checkov", checkovArgs({
+          directory: tree,
+          // CKV2_K8S_6 (pods without a NetworkPolicy) restates networkPolicy.enabled=false, a deliberate answer.
+          skipChecks: [...Object.keys(checkovWaivers), ...(ctx.answers.networkPolicy.enabled ? [] : ["CKV2_K8S_6"])],
+        }), { cwd: tree, env });
       if (result.exitCode !== 0 && result.exitCode !== 1) throw crashed("checkov", result);
       return [...parseCheckov(result.stdout, "checkov"), ...notes];
     },
