@@ -23,6 +23,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
@@ -44,7 +45,7 @@ const crossImage = "fraiseql-test/rust-cross:trixie";
 const crossRustVersion = "1.85.1"; // Debian trixie's rustc, inside fraiseql-test/rust-cross:trixie
 const crossAlias = `rust:${crossRustVersion}-slim-trixie`;
 const postgresImage = "postgres:17-trixie";
-const metricsToken = "e2e-metrics-token-0123456789abcdef"; // 33 characters, over the 16 the server requires
+const metricsToken = randomBytes(16).toString("hex"); // 32 characters; the server requires 16 or more
 const minutes = (n: number): number => n * 60_000;
 
 // ------------------------------------------------------------------------------------------------
@@ -231,10 +232,8 @@ let taggedCrossAlias = false;
 describe.skipIf(!dockerReady && !toolsRequired)("docker end-to-end (generated Dockerfiles, images, compose, arm64)", () => {
   beforeAll(async () => {
     if (!dockerReady) throw new Error(`Docker end-to-end suite required (CI=true) but ${problems.join("; ")}; ${setupHint}`);
-    if (!existsSync(path.join(repoRoot, "dist", "cli.js"))) {
-      const build = await exec("npx", ["tsup"], { cwd: repoRoot, timeoutMs: 120_000 });
-      if (build.exitCode !== 0) throw new Error(`tsup failed: ${describeRun(build)}`);
-    }
+    // test/global-setup.ts builds dist/ once for the whole run.
+    if (!existsSync(path.join(repoRoot, "dist", "cli.js"))) throw new Error("dist/cli.js is missing: run npm run build (vitest's global setup does)");
     work = await tempDir("fd-e2e-");
     tree = path.join(work, "app");
     // Timestamps preserved: cargo then recognises its own earlier build in the BuildKit target cache.
