@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { defineConfig } from "tsup";
 
+const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 // One entry: the CLI wiring. Each command is a dynamic import, so tsup splits
@@ -25,6 +27,9 @@ export default defineConfig({
       name: "ajv-i18n-english-only",
       setup(build) {
         build.onResolve({ filter: /^ajv-i18n$/ }, () => ({ path: path.resolve("src/k8s/shims/ajv-i18n-en.cjs") }));
+        // The validators' hostname formats require Node's deprecated built-in punycode, which prints a
+        // DeprecationWarning on every run under Node 22+; bundle the userland package instead.
+        build.onResolve({ filter: /^punycode$/ }, () => ({ path: require.resolve("punycode/") }));
       },
     },
   ],
