@@ -1,7 +1,10 @@
 /** Reading and writing `fraiseql-deploy.yaml`, the saved answers. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import yaml from "js-yaml";
-import { InvalidAnswersError } from "../errors.js";
-import { ANSWERS_VERSION, flatten, flattenAnswers, nest } from "./resolve.js";
+import { InvalidAnswersError, UsageError } from "../errors.js";
+import { detectProject } from "./detect.js";
+import { ANSWERS_FILE, ANSWERS_VERSION, flatten, flattenAnswers, nest, resolveAnswers } from "./resolve.js";
 import type { PartialAnswers } from "./fields.js";
 import type { Answers } from "./types.js";
 
@@ -23,4 +26,15 @@ export function serializeAnswers(answers: Answers, toolVersion: string): string 
   ].join("\n");
   const body = yaml.dump({ version: ANSWERS_VERSION, ...nest(flatten(answers)) }, { lineWidth: -1, noRefs: true, quotingType: '"' });
   return `${header}\n${body}`;
+}
+
+/** The answers a repository was generated with, for the commands that act on a generated tree (build, verify). */
+export async function loadSavedAnswers(root: string): Promise<Answers> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, ANSWERS_FILE), "utf8");
+  } catch {
+    throw new UsageError(`${path.join(root, ANSWERS_FILE)} not found: run \`fraiseql-deploy init\` first, or pass the repository folder`);
+  }
+  return resolveAnswers(parseAnswersText(text, ANSWERS_FILE), await detectProject(root), ANSWERS_FILE);
 }

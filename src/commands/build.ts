@@ -2,9 +2,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseAnswersText } from "../answers/file.js";
-import { detectProject } from "../answers/detect.js";
-import { ANSWERS_FILE, resolveAnswers } from "../answers/resolve.js";
+import { loadSavedAnswers } from "../answers/file.js";
+import type { Answers } from "../answers/types.js";
 import { platformChoices } from "../answers/fields.js";
 import { DeployError, ExitCode, ToolError, UsageError } from "../errors.js";
 import { buildContext } from "../generate/context.js";
@@ -35,7 +34,7 @@ export class BuildFailedError extends DeployError {
 }
 
 /** Turns the options and the saved answers into a build request; pure except for reading nothing. */
-export function planBuild(options: BuildOptions, answers: ReturnType<typeof resolveAnswers>, root: string): BuildRequest {
+export function planBuild(options: BuildOptions, answers: Answers, root: string): BuildRequest {
   if (options.push && options.load) throw new UsageError("--push and --load cannot be used together");
   const platforms = options.platforms ? options.platforms.split(",").map((p) => p.trim()).filter(Boolean) : answers.build.platforms;
   const known = platformChoices.map((c) => c.value);
@@ -110,13 +109,7 @@ async function readDockerConfig(): Promise<string | undefined> {
 
 export async function runBuild(dir: string | undefined, options: BuildOptions, exec: Exec = realExec): Promise<number> {
   const root = path.resolve(dir ?? ".");
-  let answersText: string;
-  try {
-    answersText = await readFile(path.join(root, ANSWERS_FILE), "utf8");
-  } catch {
-    throw new UsageError(`${path.join(root, ANSWERS_FILE)} not found: run \`fraiseql-deploy init\` first, or pass the repository folder`);
-  }
-  const answers = resolveAnswers(parseAnswersText(answersText, ANSWERS_FILE), await detectProject(root), ANSWERS_FILE);
+  const answers = await loadSavedAnswers(root);
   const req = planBuild(options, answers, root);
   let scratch: string | undefined;
   try {

@@ -2,9 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseAnswersText } from "../answers/file.js";
-import { detectProject } from "../answers/detect.js";
-import { ANSWERS_FILE, resolveAnswers } from "../answers/resolve.js";
+import { loadSavedAnswers } from "../answers/file.js";
 import { builtinChecks } from "../checks/builtin.js";
 import { runChecks, verdict } from "../checks/runner.js";
 import type { Check, CheckResult, VerifyContext } from "../checks/types.js";
@@ -45,13 +43,7 @@ function selectChecks(checks: Check[], only?: string, skip?: string): Check[] {
 }
 
 export async function loadVerifyContext(root: string, scratch: string, image?: string): Promise<Omit<VerifyContext, "tools">> {
-  let answersText: string;
-  try {
-    answersText = await readFile(path.join(root, ANSWERS_FILE), "utf8");
-  } catch {
-    throw new UsageError(`${path.join(root, ANSWERS_FILE)} not found: run \`fraiseql-deploy init\` first, or pass the repository folder`);
-  }
-  const answers = resolveAnswers(parseAnswersText(answersText, ANSWERS_FILE), await detectProject(root), ANSWERS_FILE);
+  const answers = await loadSavedAnswers(root);
   // The answers say which files init generated; verify reads what is on disk now.
   const tree = await renderTree(answers, toolVersion);
   const files = new Map<string, string>();

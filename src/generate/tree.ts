@@ -23,12 +23,9 @@ export type Tree = Map<string, GeneratedFile>;
 
 export const CHART_DIR = "deploy/kubernetes/helm/fraiseql";
 
+/** The template sources, read when running from source (tests); the package uses dist/templates.js. */
 export function templatesDir(): string {
-  // dist/cli.js and src/generate/tree.ts both sit two levels below the package root... or one (dist/).
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const fromDist = path.resolve(here, "..", "templates");
-  const fromSrc = path.resolve(here, "..", "..", "templates");
-  return here.endsWith(`${path.sep}dist`) ? fromDist : fromSrc;
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
 }
 
 interface TemplateFile {
