@@ -5,7 +5,7 @@
 import yaml from "js-yaml";
 import { parse as parseToml } from "smol-toml";
 import { CHART_DIR } from "../generate/tree.js";
-import { kindOf } from "../generate/check.js";
+import { isHelmTemplate, isKubernetesManifest, kindOf } from "../generate/check.js";
 import { validateKubernetesObject } from "../k8s/validate.js";
 import { checkPodSecurityRestricted, podSpecOf } from "../k8s/pod-security.js";
 import { databaseProbePaths, serverEnvVars, unreadEnvVars } from "../k8s/contract.js";
@@ -22,7 +22,6 @@ const error = (checkId: string, file: string | undefined, message: string, fix?:
   ...(rule ? { rule } : {}),
 });
 
-const isHelmTemplate = (p: string): boolean => p.startsWith(`${CHART_DIR}/templates/`);
 
 const syntax: Check = {
   id: "syntax",
@@ -59,7 +58,7 @@ const k8sSchema: Check = {
   async run(ctx) {
     const findings: Finding[] = [];
     for (const [file, text] of ctx.files) {
-      if (!file.startsWith("deploy/kubernetes/") || file.startsWith(`${CHART_DIR}/`) || kindOf(file) !== "yaml" || file.endsWith("kustomization.yaml")) continue;
+      if (!isKubernetesManifest(file)) continue;
       let docs: ManifestDoc[];
       try {
         docs = loadDocs(file, text);

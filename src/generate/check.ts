@@ -16,7 +16,11 @@ export interface TreeProblem {
 }
 
 /** Helm templates are Go templates, not YAML, until helm renders them. */
-const isHelmTemplate = (p: string): boolean => p.startsWith(`${CHART_DIR}/templates/`);
+export const isHelmTemplate = (p: string): boolean => p.startsWith(`${CHART_DIR}/templates/`);
+
+/** Plain Kubernetes manifests (not the chart, not the kustomization): each document is an object to validate. */
+export const isKubernetesManifest = (p: string): boolean =>
+  p.startsWith("deploy/kubernetes/") && !p.startsWith(`${CHART_DIR}/`) && kindOf(p) === "yaml" && !p.endsWith("kustomization.yaml");
 
 export function kindOf(p: string): "yaml" | "json" | "toml" | "other" {
   if (/\.ya?ml$/.test(p)) return "yaml";
@@ -41,7 +45,7 @@ export function checkTree(tree: Tree, kubernetesVersion: string): TreeProblem[] 
       switch (kindOf(p)) {
         case "yaml": {
           const docs = parseYamlDocuments(file.content, p);
-          if (p.startsWith("deploy/kubernetes/") && !p.startsWith(`${CHART_DIR}/`) && !p.endsWith("kustomization.yaml")) {
+          if (isKubernetesManifest(p)) {
             for (const doc of docs) {
               for (const message of validateKubernetesObject(doc, kubernetesVersion)) problems.push({ path: p, message });
             }
