@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { defineConfig } from "tsup";
+import { templateModuleSource } from "./src/generate/template-bundle.js";
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -33,5 +34,11 @@ export default defineConfig({
       },
     },
   ],
-  noExternal: [/^kubernetes-models/, /^@kubernetes-models\//, "js-yaml", "smol-toml", "handlebars/runtime.js"],
+  // Templates are compiled to plain functions at build time (see src/generate/template-compiler.ts).
+  onSuccess: async () => {
+    const { source, count } = templateModuleSource(path.resolve("templates"));
+    writeFileSync(path.resolve("dist", "templates.js"), source);
+    console.log(`compiled ${count} templates into dist/templates.js`);
+  },
+  noExternal: [/^kubernetes-models/, /^@kubernetes-models\//, "js-yaml", "smol-toml"],
 });

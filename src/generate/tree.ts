@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { Answers } from "../answers/types.js";
 import { buildContext } from "./context.js";
-import { createRenderer, loadHandlebars, type TemplateSpec } from "./render.js";
+import { compileTemplateSource, renderTemplate } from "./render.js";
+import type { CompiledTemplate } from "./template-compiler.js";
 import { buildValuesSchema } from "./values-schema.js";
 import { serializeAnswers } from "../answers/file.js";
 import { ANSWERS_FILE } from "../answers/resolve.js";
@@ -31,39 +32,29 @@ export function templatesDir(): string {
 interface TemplateFile {
   source: string;
   output: string;
-  /** Raw text (plain files, or .hbs when running from source) or a precompiled spec. */
-  body: string | TemplateSpec;
+  /** A compiled .hbs template, or the text of a plain file. */
+  body: CompiledTemplate | string;
 }
 
-interface TemplateSet {
-  files: TemplateFile[];
-  precompiled: boolean;
-}
+let templateCache: Promise<TemplateFile[]> | undefined;
 
-let templateCache: Promise<TemplateSet> | undefined;
-
-/** From the package: dist/templates.js, precompiled by the build. From source (tests): templates/. */
-async function loadTemplates(): Promise<TemplateSet> {
+/** From the package: dist/templates.js, compiled by the build. From source (tests): templates/, compiled here. */
+async function loadTemplates(): Promise<TemplateFile[]> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   if (here.endsWith(`${path.sep}dist`)) {
-    const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as { default: Record<string, { spec?: object; text?: string }> };
-    const files = Object.entries(bundle.default).map(([source, entry]) => ({
-      source,
-      output: outputPath(source),
-      body: entry.spec ? { spec: entry.spec } : (entry.text ?? ""),
-    }));
-    return { files, precompiled: true };
+    const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as { default: Record<string, { render?: CompiledTemplate; text?: string }> };
+    return Object.entries(bundle.default).map(([source, entry]) => ({ source, output: outputPath(source), body: entry.render ?? entry.text ?? "" }));
   }
   const root = templatesDir();
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  const files = await Promise.all(
+  return Promise.all(
     paths.map(async (file) => {
       const source = path.relative(root, file).split(path.sep).join("/");
-      return { source, output: outputPath(source), body: await readFile(file, "utf8") };
+      const text = await readFile(file, "utf8");
+      return { source, output: outputPath(source), body: source.endsWith(".hbs") ? await compileTemplateSource(text, source) : text };
     }),
   );
-  return { files, precompiled: false };
 }
 
 /** `dot.github/x.yml.hbs` -> `.github/x.yml`. */
@@ -82,11 +73,10 @@ export function modeFor(output: string): number {
 export async function renderTree(answers: Answers, toolVersion: string): Promise<Tree> {
   templateCache ??= loadTemplates();
   const templates = await templateCache;
-  const render = createRenderer(await loadHandlebars(templates.precompiled));
   const context = buildContext(answers, toolVersion);
   const files: [string, GeneratedFile][] = [];
-  for (const template of templates.files) {
-    const content = template.source.endsWith(".hbs") ? render(template.body, context, template.source) : (template.body as string);
+  for (const template of templates) {
+    const content = typeof template.body === "string" ? template.body : renderTemplate(template.body, context, template.source);
     if (content.trim() === "") continue;
     files.push([template.output, { content, mode: modeFor(template.output) }]);
   }

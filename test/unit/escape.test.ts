@@ -4,7 +4,7 @@ import yaml from "js-yaml";
 import { parse as parseToml } from "smol-toml";
 import { spawnSync } from "node:child_process";
 import { dockerfileString, markdownText, shellWord, tomlString, yamlString } from "../../src/generate/escape.js";
-import { createRenderer, loadHandlebars } from "../../src/generate/render.js";
+import { compileTemplateSource, renderTemplate } from "../../src/generate/render.js";
 
 const hostile = ['a "quoted" value', "colon: and # hash", "line\nbreak", "{{handlebars}}", "café ☕ 日本", "it's", "tab\there", "back\\slash", "$HOME `x`", "\u0000\u007f\u2028"];
 
@@ -47,8 +47,8 @@ describe("escaping per output language", () => {
   });
 
   it("renders without HTML escaping and fails on unknown variables", async () => {
-    const render = createRenderer(await loadHandlebars(false));
-    expect(render("{{a}} {{yaml a}}", { a: "<&>\"" }, "t")).toBe('<&>" "<&>\\""');
-    expect(() => render("{{missing}}", {}, "t.hbs")).toThrow(/t\.hbs/);
+    const render = async (source: string, context: object, name: string) => renderTemplate(await compileTemplateSource(source, name), context, name);
+    expect(await render("{{a}} {{yaml a}}", { a: "<&>\"" }, "t")).toBe('<&>" "<&>\\""');
+    await expect(render("{{missing}}", {}, "t.hbs")).rejects.toThrow(/t\.hbs/);
   });
 });
