@@ -1,7 +1,7 @@
 /** `fraiseql-deploy init [dir]`: ask, render in memory, check, then write in one step. */
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import * as nodeFs from "node:fs/promises";
+import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
 import { parseAnswersText } from "../answers/file.js";
 import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
@@ -35,7 +35,7 @@ export interface InitEnvironment {
 
 export function defaultEnvironment(): InitEnvironment {
   return {
-    fs: nodeFs,
+    fs: nodeFileSystem,
     prompter: inquirerPrompter(),
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     out: (line) => process.stdout.write(`${line}\n`),

@@ -7,7 +7,6 @@
  * until it ends (it takes milliseconds).
  */
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import type { FileSystem } from "./fs.js";
 import type { PlannedFile, Resolution } from "./plan.js";
 
@@ -37,7 +36,8 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
   const createdDirs: string[] = [];
   await makeDir(fs, root, createdDirs);
   let renamed = false;
-  const staging = path.join(root, `.fraiseql-deploy-staging-${randomBytes(4).toString("hex")}`);
+  // Unique per run; not a secret, so no need for node:crypto (slow to load).
+  const staging = path.join(root, `.fraiseql-deploy-staging-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   try {
     // Staged files are flat (one folder, numbered), so they can be written in parallel.
     await fs.mkdir(staging, { recursive: true });

@@ -3,9 +3,9 @@
  * from them in exactly one place (so a Dockerfile and a manifest cannot
  * disagree about a port or a path).
  */
-import { createHash } from "node:crypto";
 import type { Answers } from "../answers/types.js";
 import { renderServerToml } from "./server-toml.js";
+import { sha256Hex } from "./sha256.js";
 
 /** Fixed in-container paths. Directories, so Kubernetes can mount ConfigMaps/Secrets without subPath. */
 export const containerPaths = {
@@ -167,7 +167,7 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
       schemaInImage: answers.schema.source === "image",
       schemaObjectName: `${answers.app.name}-schema`,
       configMapName: `${answers.app.name}-config`,
-      configChecksum: createHash("sha256").update(renderServerToml(answers)).digest("hex"),
+      configChecksum: sha256Hex(renderServerToml(answers)),
       versionLabel: labelValue(answers.image.tag),
       podSecurityVersion: `v${answers.kubernetes.version}`,
       topologyMatchLabelKeys: kubeMinor >= 27,
