@@ -1,10 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "tsup";
 import { templateModuleSource } from "./src/generate/template-bundle.js";
 
-const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 // One entry: the CLI wiring. Each command is a dynamic import, so tsup splits
@@ -19,26 +17,18 @@ export default defineConfig({
   sourcemap: false,
   dts: false,
   define: { __TOOL_VERSION__: JSON.stringify(version) },
-  // Bundled: each is hundreds of tiny modules (or many files) whose resolution dominated
-  // \`init\`'s run time. Everything else stays an ordinary dependency.
-  // Bundled CommonJS code calls require() for Node built-ins (punycode); give ESM chunks a real one.
+  // Bundled CommonJS code may call require() for Node built-ins; give ESM chunks a real one.
   banner: { js: 'import { createRequire as __fdCreateRequire } from "node:module"; const require = __fdCreateRequire(import.meta.url);' },
-  esbuildPlugins: [
-    {
-      name: "ajv-i18n-english-only",
-      setup(build) {
-        build.onResolve({ filter: /^ajv-i18n$/ }, () => ({ path: path.resolve("src/k8s/shims/ajv-i18n-en.cjs") }));
-        // The validators' hostname formats require Node's deprecated built-in punycode, which prints a
-        // DeprecationWarning on every run under Node 22+; bundle the userland package instead.
-        build.onResolve({ filter: /^punycode$/ }, () => ({ path: require.resolve("punycode/") }));
-      },
-    },
-  ],
   // Templates are compiled to plain functions at build time (see src/generate/template-compiler.ts).
   onSuccess: async () => {
     const { source, count } = templateModuleSource(path.resolve("templates"));
     writeFileSync(path.resolve("dist", "templates.js"), source);
     console.log(`compiled ${count} templates into dist/templates.js`);
+    // Read at run time next to the chunk that validates (src/k8s/schema.ts).
+    copyFileSync(path.resolve("src", "k8s", "kubernetes-schemas.json"), path.resolve("dist", "kubernetes-schemas.json"));
   },
-  noExternal: [/^kubernetes-models/, /^@kubernetes-models\//, "js-yaml", "smol-toml"],
+  // Only tests and runs from source compile templates at run time; the package never imports Handlebars.
+  external: ["handlebars"],
+  // Bundled: module resolution of many small files at run time showed up in init's start-up.
+  noExternal: ["js-yaml", "smol-toml"],
 });
