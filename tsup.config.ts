@@ -27,8 +27,23 @@ export default defineConfig({
     // Read at run time next to the chunk that validates (src/k8s/schema.ts).
     copyFileSync(path.resolve("src", "k8s", "kubernetes-schemas.json"), path.resolve("dist", "kubernetes-schemas.json"));
   },
+  esbuildPlugins: [
+    {
+      name: "commander-lazy-child-process",
+      setup(build) {
+        // tsup marks built-ins external before user plugins resolve, so rewrite commander's require instead.
+        build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+          const source = readFileSync(args.path, "utf8");
+          const patched = source.replace(/require\(['"](node:)?child_process['"]\)/, `require(${JSON.stringify(path.resolve("src/shims/lazy-child-process.cjs"))})`);
+          if (patched === source) throw new Error("commander no longer requires child_process where expected: update tsup.config.ts");
+          return { contents: patched, loader: "js", resolveDir: path.dirname(args.path) };
+        });
+      },
+    },
+  ],
   // Only tests and runs from source compile templates at run time; the package never imports Handlebars.
   external: ["handlebars"],
-  // Bundled: module resolution of many small files at run time showed up in init's start-up.
-  noExternal: ["js-yaml", "smol-toml"],
+  // Bundled: loading them through Node's module resolution (and commander through the CommonJS loader)
+  // showed up in every start-up, --help included.
+  noExternal: ["js-yaml", "smol-toml", "commander"],
 });
