@@ -19,7 +19,7 @@ export default tseslint.config(
     files: ["**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },
-    rules: { "@typescript-eslint/no-require-imports": "off" },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["**/*.js", "**/*.mjs"],
