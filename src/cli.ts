@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, exitCodeFor, formatError } from "./errors.js";
 import { toolVersion } from "./version.js";
+import { isTerminal, writeErr, writeOut } from "./ui/output.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -24,7 +25,16 @@ export function buildProgram(): Command {
     .version(toolVersion)
     .showHelpAfterError()
     .addHelpText("after", exitCodesHelp)
-    .exitOverride();
+    .exitOverride()
+    // Before any .command(): subcommands copy it. Terminals get the stream's width; anything else needs no stream.
+    .configureOutput({
+      writeOut,
+      writeErr,
+      getOutHelpWidth: () => (isTerminal(1) ? process.stdout.columns : 80),
+      getErrHelpWidth: () => (isTerminal(2) ? process.stderr.columns : 80),
+      getOutHasColors: () => isTerminal(1) && process.stdout.hasColors(),
+      getErrHasColors: () => isTerminal(2) && process.stderr.hasColors(),
+    });
 
   program
     .command("init")
@@ -99,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit with code 0 through the same path.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    process.stderr.write(`${formatError(error)}\n`);
+    writeErr(`${formatError(error)}\n`);
     return exitCodeFor(error);
   }
 }

@@ -3,25 +3,17 @@
  * Rust toolchain, the server crate's version, the GitHub owner, the schema.
  * Every read is optional; a missing or odd file just means no fact.
  */
-import { readFile, access } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import type { ProjectFacts } from "./fields.js";
 
-async function readText(file: string): Promise<string | undefined> {
+// Synchronous reads: a handful of small files, each an fs/promises thread-pool round trip otherwise.
+function readText(file: string): string | undefined {
   try {
-    return await readFile(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch {
     return undefined;
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -42,10 +34,10 @@ const versionLike = (v: unknown): string | undefined =>
 
 export async function detectProject(root: string): Promise<ProjectFacts> {
   const facts: ProjectFacts = { dirName: path.basename(path.resolve(root)) };
-  const toolchain = tomlOf(await readText(path.join(root, "rust-toolchain.toml")));
-  const legacyToolchain = (await readText(path.join(root, "rust-toolchain")))?.trim();
-  const cargo = tomlOf(await readText(path.join(root, "Cargo.toml")));
-  const server = tomlOf(await readText(path.join(root, "crates", "fraiseql-server", "Cargo.toml")));
+  const toolchain = tomlOf(readText(path.join(root, "rust-toolchain.toml")));
+  const legacyToolchain = (readText(path.join(root, "rust-toolchain")))?.trim();
+  const cargo = tomlOf(readText(path.join(root, "Cargo.toml")));
+  const server = tomlOf(readText(path.join(root, "crates", "fraiseql-server", "Cargo.toml")));
 
   const rustVersion =
     versionLike(get(toolchain, "toolchain", "channel")) ??
@@ -60,12 +52,12 @@ export async function detectProject(root: string): Promise<ProjectFacts> {
     versionLike(get(cargo, "package", "version"));
   if (crateVersion) facts.crateVersion = crateVersion;
 
-  const gitConfig = await readText(path.join(root, ".git", "config"));
+  const gitConfig = readText(path.join(root, ".git", "config"));
   const owner = gitConfig && /url\s*=\s*(?:https:\/\/|git@)github\.com[:/]([A-Za-z0-9-]+)\//.exec(gitConfig)?.[1];
   if (owner) facts.gitOwner = owner.toLowerCase();
 
   for (const candidate of ["schema.compiled.json", "schema/schema.compiled.json", "build/schema.compiled.json"]) {
-    if (await exists(path.join(root, candidate))) {
+    if (existsSync(path.join(root, candidate))) {
       facts.schemaPath = candidate;
       break;
     }

@@ -7,6 +7,7 @@ import { detectProject } from "./detect.js";
 import { ANSWERS_FILE, ANSWERS_VERSION, flatten, flattenAnswers, nest, resolveAnswers } from "./resolve.js";
 import type { PartialAnswers } from "./fields.js";
 import type { Answers } from "./types.js";
+import { yamlString } from "../generate/escape.js";
 
 export function parseAnswersText(text: string, source: string): PartialAnswers {
   let data: unknown;
@@ -24,8 +25,40 @@ export function serializeAnswers(answers: Answers, toolVersion: string): string 
     `# Answers for fraiseql-deploy ${toolVersion}. Re-run \`npx fraiseql-deploy init\` to regenerate the same files.`,
     "# Holds no secrets: only the names of the Kubernetes Secrets that hold them.",
   ].join("\n");
-  const body = yaml.dump({ version: ANSWERS_VERSION, ...nest(flatten(answers)) }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-  return `${header}\n${body}`;
+  const lines = [header];
+  emitMapping({ version: ANSWERS_VERSION, ...nest(flatten(answers)) }, "", lines);
+  return `${lines.join("\n")}\n`;
+}
+
+// A small block-style YAML writer for the answers (nested mappings of scalars and lists of scalars): js-yaml's
+// dumper cost ~3 ms of every init on its first, interpreted run. The round-trip tests parse its output back.
+const plainSafe = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** Words some YAML reader (1.1 or 1.2) would not read as a string. */
+const reservedWords = /^(true|false|yes|no|on|off|y|n|null)$/i;
+
+function yamlScalar(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === undefined) return "null";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return plainSafe.test(text) && !reservedWords.test(text) ? text : yamlString(text);
+}
+
+function emitMapping(node: Record<string, unknown>, indent: string, lines: string[]): void {
+  for (const [name, value] of Object.entries(node)) {
+    const key = /^[A-Za-z][A-Za-z0-9]*$/.test(name) ? name : yamlString(name);
+    if (Array.isArray(value)) {
+      if (value.length === 0) lines.push(`${indent}${key}: []`);
+      else {
+        lines.push(`${indent}${key}:`);
+        for (const item of value) lines.push(`${indent}  - ${yamlScalar(item)}`);
+      }
+    } else if (value !== null && typeof value === "object") {
+      lines.push(`${indent}${key}:`);
+      emitMapping(value as Record<string, unknown>, `${indent}  `, lines);
+    } else {
+      lines.push(`${indent}${key}: ${yamlScalar(value)}`);
+    }
+  }
 }
 
 /** The answers a repository was generated with, for the commands that act on a generated tree (build, verify). */

@@ -1,6 +1,7 @@
 /** `fraiseql-deploy doctor`: which tools verify and build can use, and how to get the rest. */
 import { exec } from "../tools/exec.js";
 import { discoverTools, toolSpecs } from "../tools/registry.js";
+import { writeOut } from "../ui/output.js";
 
 export async function runDoctor(): Promise<number> {
   const tools = await discoverTools(exec);
@@ -14,6 +15,6 @@ export async function runDoctor(): Promise<number> {
   }
   const missing = toolSpecs.length - tools.size;
   lines.push("", missing === 0 ? "all tools found" : `${missing} missing: verify skips their checks (or fails with --require-tools)`);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  writeOut(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `fraiseql-deploy init [dir]`: ask, render in memory, check, then write in one step. */
 import path from "node:path";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
 import { parseAnswersText } from "../answers/file.js";
@@ -16,6 +16,7 @@ import { renderTree } from "../generate/tree.js";
 import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
 import { unifiedDiff } from "../ui/diff.js";
 import { toolVersion } from "../version.js";
+import { writeOut } from "../ui/output.js";
 
 export interface InitOptions {
   yes?: boolean;
@@ -38,13 +39,13 @@ export function defaultEnvironment(): InitEnvironment {
     fs: nodeFileSystem,
     prompter: inquirerPrompter(),
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    out: (line) => process.stdout.write(`${line}\n`),
+    out: (line) => writeOut(`${line}\n`),
   };
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

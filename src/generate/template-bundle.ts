@@ -7,8 +7,9 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import { helperNames } from "./render.js";
 import { compileTemplate } from "./template-compiler.js";
+import { staticFiles } from "./tree.js";
 
-/** The source of dist/templates.js: template path -> `{ render }` for .hbs files, `{ text }` for the rest. */
+/** The source of dist/templates.js: template path -> `{ render }` for .hbs files, `{ text }` for the rest and for staticFiles(). */
 export function templateModuleSource(templatesDir: string): { source: string; count: number } {
   const files = readdirSync(templatesDir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -26,6 +27,8 @@ export function templateModuleSource(templatesDir: string): { source: string; co
       lines.push(`  ${JSON.stringify(file)}: { text: ${JSON.stringify(text)} },`);
     }
   }
+  // Computed here once instead of on every run (see staticFiles).
+  for (const [output, text] of Object.entries(staticFiles())) lines.push(`  ${JSON.stringify(output)}: { text: ${JSON.stringify(text)} },`);
   lines.push("};", "");
   return { source: lines.join("\n"), count: files.length };
 }

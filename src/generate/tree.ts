@@ -38,6 +38,14 @@ interface TemplateFile {
 
 let templateCache: Promise<TemplateFile[]> | undefined;
 
+/**
+ * Files that depend on fraiseql-deploy itself, not on the answers: the chart's values.schema.json is built
+ * from the answers schema. The build writes them into dist/templates.js with the templates.
+ */
+export function staticFiles(): Record<string, string> {
+  return { [`${CHART_DIR}/values.schema.json`]: `${JSON.stringify(buildValuesSchema(), null, 2)}\n` };
+}
+
 /** From the package: dist/templates.js, compiled by the build. From source (tests): templates/, compiled here. */
 async function loadTemplates(): Promise<TemplateFile[]> {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,13 +56,14 @@ async function loadTemplates(): Promise<TemplateFile[]> {
   const root = templatesDir();
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  return Promise.all(
+  const templates = await Promise.all(
     paths.map(async (file) => {
       const source = path.relative(root, file).split(path.sep).join("/");
       const text = await readFile(file, "utf8");
       return { source, output: outputPath(source), body: source.endsWith(".hbs") ? await compileTemplateSource(text, source) : text };
     }),
   );
+  return [...templates, ...Object.entries(staticFiles()).map(([output, text]) => ({ source: output, output, body: text }))];
 }
 
 /** `dot.github/x.yml.hbs` -> `.github/x.yml`. */
@@ -80,7 +89,6 @@ export async function renderTree(answers: Answers, toolVersion: string): Promise
     if (content.trim() === "") continue;
     files.push([template.output, { content, mode: modeFor(template.output) }]);
   }
-  files.push([`${CHART_DIR}/values.schema.json`, { content: `${JSON.stringify(buildValuesSchema(), null, 2)}\n`, mode: 0o644 }]);
   files.push([ANSWERS_FILE, { content: serializeAnswers(answers, toolVersion), mode: 0o644 }]);
   files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new Map(files);
