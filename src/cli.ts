@@ -7,6 +7,8 @@ import { ExitCode, exitCodeFor, formatError } from "./errors.js";
 import { toolVersion } from "./version.js";
 import { isTerminal, writeErr, writeOut } from "./ui/output.js";
 
+export { exitNow, watchStreams } from "./ui/output.js";
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const exitCodesHelp = `

@@ -47,7 +47,8 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
         options.checkInterrupted?.();
         const target = path.join(staging, String(index));
         await fs.writeFile(target, file.content, { mode: file.mode });
-        await fs.chmod(target, file.mode);
+        // Scripts must be executable whatever the umask; other files get the usual umask-filtered 0644.
+        if (file.mode & 0o111) await fs.chmod(target, file.mode);
       }),
     );
     const failure = staged.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");

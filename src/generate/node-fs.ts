@@ -13,6 +13,13 @@ export const nodeFileSystem: FileSystem = {
   writeFile: async (p, data, options) => fs.writeFileSync(p, data, options),
   mkdir: async (p, options) => fs.mkdirSync(p, options),
   rename: async (from, to) => fs.renameSync(from, to),
-  rm: async (p, options) => fs.rmSync(p, options),
+  rm: async (p, options) => {
+    // The staging folder is empty after a successful commit: rmdir avoids loading the recursive remover.
+    try {
+      fs.rmdirSync(p);
+    } catch {
+      fs.rmSync(p, options);
+    }
+  },
   chmod: async (p, mode) => fs.chmodSync(p, mode),
 };

@@ -40,3 +40,39 @@ export function isTerminal(fd: Fd): boolean {
     return false;
   }
 }
+
+let streamsCreated = false;
+
+/**
+ * Notes whether anything (a prompt, a spinner, a library, a fallback above) creates
+ * process.stdout or process.stderr, so that exitNow knows whether there is anything to flush.
+ */
+export function watchStreams(): void {
+  for (const name of ["stdout", "stderr"] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(process, name);
+    const get = descriptor?.get?.bind(process);
+    if (!descriptor?.configurable || !get) {
+      streamsCreated = true;
+      return;
+    }
+    Object.defineProperty(process, name, {
+      ...descriptor,
+      get() {
+        streamsCreated = true;
+        return get() as NodeJS.WriteStream;
+      },
+    });
+  }
+}
+
+/**
+ * Ends the run once all output is written, without waiting for Node to tear down the heap
+ * (~5-8 ms, a tenth of `init`). Our own output is synchronous; streams are flushed first.
+ * Only for the very end of the CLI, when every piece of work has been awaited.
+ */
+export async function exitNow(code: number): Promise<never> {
+  if (streamsCreated) {
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write("", () => resolve()))));
+  }
+  process.exit(code);
+}
