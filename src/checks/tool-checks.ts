@@ -64,7 +64,7 @@ function toolPath(ctx: VerifyContext, name: string): string {
 }
 
 async function run(deps: ToolCheckDeps, ctx: VerifyContext, tool: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const result = await deps.exec(toolPath(ctx, tool), args, { cwd: ctx.root, ...options });
+  const result = await deps.exec(toolPath(ctx, tool), args, { cwd: ctx.root, ...options, env: { ...ctx.toolEnv, ...options.env } });
   if (result.failedToStart) throw new Error(`${tool} could not start: ${result.failedToStart}`);
   return result;
 }

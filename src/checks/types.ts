@@ -49,6 +49,8 @@ export interface VerifyContext {
   image?: string;
   /** A scratch folder for rendered charts and tool output; removed after the run. */
   scratch: string;
+  /** Extra environment for every tool run (see concurrency.ts). */
+  toolEnv?: Readonly<Record<string, string>>;
 }
 
 export interface Check {

@@ -12,6 +12,7 @@ import { exec } from "../tools/exec.js";
 import { discoverTools } from "../tools/registry.js";
 import { renderReport, type ReportFormat } from "../ui/reporters.js";
 import { toolVersion } from "../version.js";
+import { toolConcurrencyEnv } from "../checks/concurrency.js";
 
 export interface VerifyOptions {
   format?: ReportFormat;
@@ -68,7 +69,7 @@ export async function runVerify(dir: string | undefined, options: VerifyOptions)
     const base = await loadVerifyContext(root, scratch, options.image);
     const applicable = checks.filter((c) => !c.applies || c.applies({ ...base, tools: new Map() }));
     const tools = await discoverTools(exec, [...new Set(applicable.flatMap((c) => c.tools))], { versions: false });
-    const ctx: VerifyContext = { ...base, tools };
+    const ctx: VerifyContext = { ...base, tools, toolEnv: toolConcurrencyEnv(jobs, os.availableParallelism(), process.env) };
     const live = format === "text" && !options.output ? process.stderr : undefined;
     const results: CheckResult[] = await runChecks(applicable, ctx, {
       jobs,

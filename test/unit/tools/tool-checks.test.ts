@@ -326,6 +326,13 @@ describe("with a fake exec", () => {
     expect(call?.options?.env?.TRIVY_SKIP_CHECK_UPDATE).toBe("true");
   });
 
+  it("every tool run gets the run's concurrency environment, under the check's own variables", async () => {
+    const fake = recording(() => ({ stdout: captured("trivy", "config-clean.json") }));
+    await check("trivy-config", createToolChecks({ exec: fake.exec })).run(await context({ toolEnv: { GOMAXPROCS: "1", TRIVY_SKIP_CHECK_UPDATE: "overridden" } }));
+    expect(fake.calls[0]?.options?.env?.GOMAXPROCS).toBe("1");
+    expect(fake.calls[0]?.options?.env?.TRIVY_SKIP_CHECK_UPDATE).toBe("true");
+  });
+
   it("kubeconform uses the offline schemas when the version's folder exists, else kubeconform's default", async () => {
     const schemas = path.join(root, "schemas");
     await mkdir(path.join(schemas, "v1.31.0-standalone-strict"), { recursive: true });
