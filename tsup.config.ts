@@ -18,7 +18,7 @@ export default defineConfig({
   dts: false,
   define: { __TOOL_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS code may call require() for Node built-ins; give ESM chunks a real one.
-  banner: { js: 'import { createRequire as __fdCreateRequire } from "node:module"; const require = __fdCreateRequire(import.meta.url);' },
+  banner: { js: 'const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);' },
   // Templates are compiled to plain functions at build time (see src/generate/template-compiler.ts).
   onSuccess: async () => {
     const { source, count } = templateModuleSource(path.resolve("templates"));

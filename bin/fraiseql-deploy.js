@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import module from "node:module";
-
 // The compile cache (Node 22.1+) makes every later start faster; older Nodes lack it.
-module.enableCompileCache?.();
+// (process.getBuiltinModule, not `import`: see src/builtins.ts.)
+process.getBuiltinModule("node:module").enableCompileCache?.();
 
 const { main, watchStreams, exitNow } = await import("../dist/cli.js");
 watchStreams();

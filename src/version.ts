@@ -1,11 +1,10 @@
 /** The package version, injected by tsup at build time; read from package.json when running from source. */
-import { createRequire } from "node:module";
 
 declare const __TOOL_VERSION__: string | undefined;
 
 function readVersion(): string {
   if (typeof __TOOL_VERSION__ === "string") return __TOOL_VERSION__;
-  const require = createRequire(import.meta.url);
+  const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
   return (require("../package.json") as { version: string }).version;
 }
 

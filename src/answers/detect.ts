@@ -3,7 +3,7 @@
  * Rust toolchain, the server crate's version, the GitHub owner, the schema.
  * Every read is optional; a missing or odd file just means no fact.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { fs } from "../builtins.js";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import type { ProjectFacts } from "./fields.js";
@@ -11,7 +11,7 @@ import type { ProjectFacts } from "./fields.js";
 // Synchronous reads: a handful of small files, each an fs/promises thread-pool round trip otherwise.
 function readText(file: string): string | undefined {
   try {
-    return readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
@@ -57,7 +57,7 @@ export async function detectProject(root: string): Promise<ProjectFacts> {
   if (owner) facts.gitOwner = owner.toLowerCase();
 
   for (const candidate of ["schema.compiled.json", "schema/schema.compiled.json", "build/schema.compiled.json"]) {
-    if (existsSync(path.join(root, candidate))) {
+    if (fs.existsSync(path.join(root, candidate))) {
       facts.schemaPath = candidate;
       break;
     }

@@ -1,5 +1,5 @@
 /** Reading and writing `fraiseql-deploy.yaml`, the saved answers. */
-import { readFile } from "node:fs/promises";
+import { fsPromises } from "../builtins.js";
 import path from "node:path";
 import yaml from "js-yaml";
 import { InvalidAnswersError, UsageError } from "../errors.js";
@@ -65,7 +65,7 @@ function emitMapping(node: Record<string, unknown>, indent: string, lines: strin
 export async function loadSavedAnswers(root: string): Promise<Answers> {
   let text: string;
   try {
-    text = await readFile(path.join(root, ANSWERS_FILE), "utf8");
+    text = await fsPromises.readFile(path.join(root, ANSWERS_FILE), "utf8");
   } catch {
     throw new UsageError(`${path.join(root, ANSWERS_FILE)} not found: run \`fraiseql-deploy init\` first, or pass the repository folder`);
   }

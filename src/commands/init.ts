@@ -1,6 +1,6 @@
 /** `fraiseql-deploy init [dir]`: ask, render in memory, check, then write in one step. */
 import path from "node:path";
-import { readFileSync } from "node:fs";
+import { fs } from "../builtins.js";
 import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
 import { parseAnswersText } from "../answers/file.js";
@@ -45,7 +45,7 @@ export function defaultEnvironment(): InitEnvironment {
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

@@ -4,7 +4,7 @@
  * of each fs/promises call cost ~25 ms in all, against ~3 ms this way. The interface
  * stays async so tests can pass memfs and inject failures.
  */
-import * as fs from "node:fs";
+import { fs } from "../builtins.js";
 import type { FileSystem } from "./fs.js";
 
 export const nodeFileSystem: FileSystem = {

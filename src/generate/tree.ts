@@ -2,8 +2,7 @@
  * Renders the whole deployment tree in memory. Nothing here touches the
  * user's repository: the result is checked, planned and only then written.
  */
-import { readFile, readdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { fsPromises, url } from "../builtins.js";
 import path from "node:path";
 import type { Answers } from "../answers/types.js";
 import { buildContext } from "./context.js";
@@ -26,7 +25,7 @@ export const CHART_DIR = "deploy/kubernetes/helm/fraiseql";
 
 /** The template sources, read when running from source (tests); the package uses dist/templates.js. */
 export function templatesDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
+  return path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..", "..", "templates");
 }
 
 interface TemplateFile {
@@ -48,18 +47,18 @@ export function staticFiles(): Record<string, string> {
 
 /** From the package: dist/templates.js, compiled by the build. From source (tests): templates/, compiled here. */
 async function loadTemplates(): Promise<TemplateFile[]> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  const here = path.dirname(url.fileURLToPath(import.meta.url));
   if (here.endsWith(`${path.sep}dist`)) {
     const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as { default: Record<string, { render?: CompiledTemplate; text?: string }> };
     return Object.entries(bundle.default).map(([source, entry]) => ({ source, output: outputPath(source), body: entry.render ?? entry.text ?? "" }));
   }
   const root = templatesDir();
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const entries = await fsPromises.readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
   const templates = await Promise.all(
     paths.map(async (file) => {
       const source = path.relative(root, file).split(path.sep).join("/");
-      const text = await readFile(file, "utf8");
+      const text = await fsPromises.readFile(file, "utf8");
       return { source, output: outputPath(source), body: source.endsWith(".hbs") ? await compileTemplateSource(text, source) : text };
     }),
   );

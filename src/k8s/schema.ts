@@ -5,7 +5,7 @@
  * Same rules as kubeconform -strict: types, required fields, enums, oneOf, and no
  * unknown fields. `format` is not asserted (kubeconform does not either for int32/int64).
  */
-import { readFileSync } from "node:fs";
+import { fs } from "../builtins.js";
 
 /** A schema node; children are indexes into the table's node list. */
 interface SchemaNode {
@@ -35,7 +35,7 @@ let table: SchemaTable | undefined;
 
 /** Read on first use only: `--help` and `build` never pay for it. */
 function schemas(): SchemaTable {
-  table ??= JSON.parse(readFileSync(new URL("./kubernetes-schemas.json", import.meta.url), "utf8")) as SchemaTable;
+  table ??= JSON.parse(fs.readFileSync(new URL("./kubernetes-schemas.json", import.meta.url), "utf8")) as SchemaTable;
   return table;
 }
 

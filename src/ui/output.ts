@@ -5,7 +5,7 @@
  * most runs print a few lines and exit. Long output that would block falls back
  * to the stream. A reader that stops early (`| head`) ends the run quietly.
  */
-import { fstatSync, statSync, writeSync } from "node:fs";
+import { fs } from "../builtins.js";
 
 type Fd = 1 | 2;
 
@@ -15,7 +15,7 @@ function write(fd: Fd, text: string): void {
   const buffer = Buffer.from(text);
   let offset = 0;
   try {
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+    while (offset < buffer.length) offset += fs.writeSync(fd, buffer, offset);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EAGAIN") stream(fd).write(buffer.subarray(offset));
@@ -34,8 +34,8 @@ export const writeErr = (text: string): void => write(2, text);
 export function isTerminal(fd: Fd): boolean {
   if (process.platform === "win32") return stream(fd).isTTY === true;
   try {
-    const stat = fstatSync(fd);
-    return stat.isCharacterDevice() && stat.rdev !== statSync("/dev/null").rdev;
+    const stat = fs.fstatSync(fd);
+    return stat.isCharacterDevice() && stat.rdev !== fs.statSync("/dev/null").rdev;
   } catch {
     return false;
   }
