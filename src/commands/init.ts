@@ -16,7 +16,7 @@ import { renderTree } from "../generate/tree.js";
 import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
 import { unifiedDiff } from "../ui/diff.js";
 import { toolVersion } from "../version.js";
-import { writeOut } from "../ui/output.js";
+import { isTerminal, writeOut } from "../ui/output.js";
 
 export interface InitOptions {
   yes?: boolean;
@@ -38,7 +38,8 @@ export function defaultEnvironment(): InitEnvironment {
   return {
     fs: nodeFileSystem,
     prompter: inquirerPrompter(),
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // Asked of the descriptors: creating process.stdin just to read isTTY loads Node's stream modules.
+    interactive: isTerminal(0) && isTerminal(1),
     out: (line) => writeOut(`${line}\n`),
   };
 }

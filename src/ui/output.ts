@@ -31,8 +31,8 @@ export const writeErr = (text: string): void => write(2, text);
  * Whether a descriptor is a terminal, without creating its stream: a character device other
  * than /dev/null. (Windows has no /dev/null to compare with: ask the stream there.)
  */
-export function isTerminal(fd: Fd): boolean {
-  if (process.platform === "win32") return stream(fd).isTTY === true;
+export function isTerminal(fd: 0 | Fd): boolean {
+  if (process.platform === "win32") return (fd === 0 ? process.stdin : stream(fd)).isTTY === true;
   try {
     const stat = fs.fstatSync(fd);
     return stat.isCharacterDevice() && stat.rdev !== fs.statSync("/dev/null").rdev;
