@@ -2,8 +2,8 @@
 // Start-up and generation benchmarks. Prints ratios measured in one run, interleaved so that
 // machine noise hits every command alike. Usage: npm run bench [-- --runs 15] [-- --verify]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 
 const args = process.argv.slice(2);
@@ -18,6 +18,17 @@ function time(argv, setup) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${argv.join(" ")} exited ${result.status}`);
   return ms;
+}
+
+/** CPU seconds (user + system) used by this process's finished children, from /proc (Linux), else undefined. */
+function childrenCpuSeconds() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // Fields 16 and 17 of stat (cutime, cstime) are at 13 and 14 after the command name; clock ticks of 1/100 s.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const median = (xs) => {
@@ -63,21 +74,41 @@ const lines = [
 if (withVerify) {
   const tree = freshDir()[0];
   spawnSync(process.execPath, [cli, "init", "--yes", tree], { stdio: "ignore" });
+  const verifyRuns = Math.max(3, Math.floor(runs / 5));
   const v = bench(
     [
       { name: "serial", argv: [process.execPath, cli, "verify", "--jobs", "1", tree] },
       { name: "parallel", argv: [process.execPath, cli, "verify", "--jobs", "4", tree] },
     ],
-    Math.max(3, Math.floor(runs / 5)),
+    verifyRuns,
   );
+  // CPU time (user + system) of one run of each mode: a parallel run cannot beat its own CPU time spread over
+  // every core, so that is its floor on this machine.
+  const cpuOf = (jobs) => {
+    const before = childrenCpuSeconds();
+    time([process.execPath, cli, "verify", "--jobs", String(jobs), tree]);
+    const after = childrenCpuSeconds();
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
+  const serialCpu = cpuOf(1);
+  const parallelCpu = cpuOf(4);
+  const cores = availableParallelism();
   lines.push(
     "",
-    `verify on the default tree (all installed tools), ${Math.max(3, Math.floor(runs / 5))} interleaved runs, medians:`,
+    `verify on the default tree (all installed tools), ${verifyRuns} interleaved runs, medians:`,
     `| mode | median | ratio |`,
     `| --- | --- | --- |`,
     `| --jobs 1 (serial) | ${(v.serial / 1000).toFixed(1)} s | 1.00 |`,
     `| --jobs 4 (parallel) | ${(v.parallel / 1000).toFixed(1)} s | ${(v.parallel / v.serial).toFixed(2)} (target <= 0.50) |`,
   );
+  if (serialCpu !== undefined && parallelCpu !== undefined) {
+    lines.push(
+      "",
+      `CPU time (verify and its tools, user + system): serial ${serialCpu.toFixed(1)} s (${(serialCpu / (v.serial / 1000)).toFixed(2)} cores busy on average), parallel ${parallelCpu.toFixed(1)} s.`,
+      `On ${cores} cores the parallel run cannot take less than ${(parallelCpu / cores).toFixed(1)} s: a ratio of ${(parallelCpu / cores / (v.serial / 1000)).toFixed(2)} at best.`,
+    );
+  }
 }
+
 for (const d of dirs) rmSync(d, { recursive: true, force: true });
 console.log(lines.join("\n"));
