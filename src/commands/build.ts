@@ -11,6 +11,7 @@ import { exec as realExec, type Exec } from "../tools/exec.js";
 import { buildxArgs, formatCommand, hasCredentials, parseBuildxInspect, platformProblem, registryOf, withoutSyntaxDirective, type BuildRequest } from "../tools/buildx.js";
 import { findExecutable } from "../tools/registry.js";
 import { toolVersion } from "../version.js";
+import { writeErr, writeOut } from "../ui/output.js";
 
 export interface BuildOptions {
   platforms?: string;
@@ -120,13 +121,13 @@ export async function runBuild(dir: string | undefined, options: BuildOptions, e
       req.dockerfile = copy;
     }
     if (options.dryRun) {
-      process.stdout.write(`${formatCommand("docker", buildxArgs(req))}\n`);
+      writeOut(`${formatCommand("docker", buildxArgs(req))}\n`);
       return ExitCode.ok;
     }
     const docker = await preflight(req, exec, await readDockerConfig());
     const result = await exec(docker, buildxArgs(req), { stream: true, timeoutMs: 4 * 60 * 60 * 1000, env: { DOCKER_BUILDKIT: "1" } });
     if (result.exitCode !== 0) throw new BuildFailedError(result.exitCode);
-    process.stderr.write(`built ${req.tags.join(", ")} for ${req.platforms.join(", ")}${req.output === "none" ? " (left in the build cache: add --load or --push to keep the image)" : ""}\n`);
+    writeErr(`built ${req.tags.join(", ")} for ${req.platforms.join(", ")}${req.output === "none" ? " (left in the build cache: add --load or --push to keep the image)" : ""}\n`);
     return ExitCode.ok;
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });

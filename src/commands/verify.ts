@@ -13,6 +13,7 @@ import { discoverTools } from "../tools/registry.js";
 import { renderReport, type ReportFormat } from "../ui/reporters.js";
 import { toolVersion } from "../version.js";
 import { toolConcurrencyEnv } from "../checks/concurrency.js";
+import { writeOut } from "../ui/output.js";
 
 export interface VerifyOptions {
   format?: ReportFormat;
@@ -78,7 +79,7 @@ export async function runVerify(dir: string | undefined, options: VerifyOptions)
     });
     const report = renderReport(format, results, toolVersion);
     if (options.output) await writeFile(options.output, report);
-    else process.stdout.write(report);
+    else writeOut(report);
     return verdict(results);
   } finally {
     await rm(scratch, { recursive: true, force: true });

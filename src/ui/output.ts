@@ -2,8 +2,9 @@
  * Plain output to stdout and stderr, written straight to the file descriptors.
  * Touching process.stdout creates a stream and loads Node's stream modules,
  * ~3 ms of a start-up that `--help` must keep within 1.5x of a bare `node`;
- * most runs print a few lines and exit. Long output that would block falls back
- * to the stream. A reader that stops early (`| head`) ends the run quietly.
+ * most runs print a few lines and exit. Output that would block goes through the
+ * stream from then on (keeping its order). When the reader stops early (`| head`)
+ * the rest of the output is dropped quietly; the run and its exit code go on.
  */
 import { fs } from "../builtins.js";
 
@@ -11,15 +12,26 @@ type Fd = 1 | 2;
 
 const stream = (fd: Fd): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
 
+/** Descriptors whose output now goes through the stream, and those whose reader has gone. */
+const throughStream = new Set<Fd>();
+const closed = new Set<Fd>();
+
 function write(fd: Fd, text: string): void {
+  if (closed.has(fd)) return;
+  if (throughStream.has(fd)) {
+    stream(fd).write(text);
+    return;
+  }
   const buffer = Buffer.from(text);
   let offset = 0;
   try {
     while (offset < buffer.length) offset += fs.writeSync(fd, buffer, offset);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EAGAIN") stream(fd).write(buffer.subarray(offset));
-    else if (code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    if (code === "EAGAIN") {
+      throughStream.add(fd);
+      stream(fd).write(buffer.subarray(offset));
+    } else if (code === "EPIPE") closed.add(fd);
     else throw error;
   }
 }
