@@ -14,7 +14,7 @@ import path from "node:path";
 const args = process.argv.slice(2);
 const from = args.includes("--from")
   ? args[args.indexOf("--from") + 1]
-  : path.join(os.homedir(), ".cache", "fraiseql-deploy", "tools", "kubernetes-json-schema");
+  : path.join(process.env.FRAISEQL_DEPLOY_TOOLS ?? path.join(os.homedir(), ".cache", "fraiseql-deploy", "tools"), "kubernetes-json-schema");
 const out = args.includes("--out") ? path.resolve(args[args.indexOf("--out") + 1]) : path.resolve(import.meta.dirname, "..", "src", "k8s", "kubernetes-schemas.json");
 
 // The kinds fraiseql-deploy generates (file names as kubeconform names them).

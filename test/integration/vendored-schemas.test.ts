@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { repoRoot, tempDir, toolsRequired } from "../helpers.js";
 
-const schemaRoot = path.join(os.homedir(), ".cache", "fraiseql-deploy", "tools", "kubernetes-json-schema");
+// Where scripts/install-tools.sh puts them.
+const schemaRoot = path.join(process.env.FRAISEQL_DEPLOY_TOOLS ?? path.join(os.homedir(), ".cache", "fraiseql-deploy", "tools"), "kubernetes-json-schema");
 const available = existsSync(schemaRoot);
 if (!available) {
   const message = `kubeconform schemas not installed at ${schemaRoot} (bash scripts/install-tools.sh --only kube-schemas)`;
