@@ -33,7 +33,12 @@ const apiWindows: Record<string, ApiWindow> = {
 /** Custom resources we may emit; their schemas live with their operators. */
 const customResources = new Set(["monitoring.coreos.com/v1/ServiceMonitor", "cert-manager.io/v1/Certificate"]);
 
-export function validateKubernetesObject(doc: unknown, kubernetesVersion: string): string[] {
+/**
+ * Problems with one object ([] when valid). A kind without a vendored schema is a problem by default: in
+ * init's output it means the table lacks a kind we generate. `verify` passes unknownKinds "ignore" for what a
+ * user added to the manifests, which kubeconform -strict checks in the same run.
+ */
+export function validateKubernetesObject(doc: unknown, kubernetesVersion: string, options: { unknownKinds?: "error" | "ignore" } = {}): string[] {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return ["is not a Kubernetes object (expected a mapping)"];
   const { apiVersion, kind, metadata } = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
   if (typeof apiVersion !== "string" || typeof kind !== "string") return ["has no apiVersion/kind"];
@@ -48,6 +53,8 @@ export function validateKubernetesObject(doc: unknown, kubernetesVersion: string
     return [`${label}: ${apiVersion} ${kind} is served only from Kubernetes 1.${window.since} (target ${kubernetesVersion})`];
   }
   if (customResources.has(id)) return [];
-  if (!hasSchema(id, kubernetesVersion)) return [`${label}: ${id} is not a kind fraiseql-deploy knows; kubeconform in \`verify\` checks it`];
+  if (!hasSchema(id, kubernetesVersion)) {
+    return options.unknownKinds === "ignore" ? [] : [`${label}: ${id} is not a kind fraiseql-deploy knows; kubeconform in \`verify\` checks it`];
+  }
   return validateAgainstSchema(doc, id, kubernetesVersion).map((problem) => `${label}: ${problem}`);
 }

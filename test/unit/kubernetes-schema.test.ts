@@ -56,6 +56,8 @@ describe("Kubernetes schema check", () => {
     expect(validateKubernetesObject({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }, "1.31")).toEqual([
       "Widget w: example.com/v1/Widget is not a kind fraiseql-deploy knows; kubeconform in `verify` checks it",
     ]);
+    // verify leaves kinds a user added to kubeconform.
+    expect(validateKubernetesObject({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" } }, "1.31", { unknownKinds: "ignore" })).toEqual([]);
   });
 
   it("reports removed APIs with the version that removed them", () => {
