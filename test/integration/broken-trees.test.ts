@@ -30,7 +30,7 @@ const replaceOnce = (from: string | RegExp, to: string) => (text: string): strin
 const cases: Case[] = [
   { name: "a privileged container", check: "pod-security", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce("privileged: false", "privileged: true") },
   { name: "privilege escalation allowed in the hardened manifest", check: "pod-security", file: "deploy/kubernetes/fraiseql-hardened.yaml", mutate: replaceOnce("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true") },
-  { name: "a misspelt field (strict schema of the target version)", check: "k8s-schema", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/^  selector:/m, "  selecter:") },
+  { name: "a misspelt field (strict schema of the target version)", check: "k8s-schema", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/^ {2}selector:/m, "  selecter:") },
   { name: "a removed API version", check: "k8s-schema", file: "deploy/kubernetes/hpa.yaml", mutate: replaceOnce("autoscaling/v2", "autoscaling/v2beta2") },
   { name: "a selector mismatch", check: "consistency", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/(selector:\n(?:.*\n)*?\s+app\.kubernetes\.io\/instance: )"acme-api"/, '$1"other"') },
   { name: "/health as the liveness probe", check: "consistency", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce(/livenessProbe:\n(\s+)tcpSocket:\n\s+port: http/, "livenessProbe:\n$1httpGet:\n$1  path: /health\n$1  port: http") },
