@@ -75,6 +75,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("lock")
+    .description(`write ${"deploy/fraiseql/server/Cargo.lock"}: pins every dependency of the published fraiseql-server the image builds (server.source: crates); commit it`)
+    .argument("[dir]", "repository root", ".")
+    .option("--docker", "resolve with cargo in the builder image even when this machine has cargo")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runLock } = await import("./commands/lock.js");
+      process.exitCode = await runLock(dir, options);
+    });
+
+  program
     .command("verify")
     .description("check every generated artifact with built-in checks and the real tools")
     .argument("[dir]", "repository root", ".")

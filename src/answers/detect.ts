@@ -32,12 +32,45 @@ const get = (obj: unknown, ...keys: string[]): unknown =>
 const versionLike = (v: unknown): string | undefined =>
   typeof v === "string" && /^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(v) ? v : undefined;
 
+/** Cargo.toml paths of the workspace's members: `members` entries, with a trailing `/*` expanded one level. */
+function memberManifests(root: string, cargo: Record<string, unknown> | undefined): string[] {
+  const members = get(cargo, "workspace", "members");
+  if (!Array.isArray(members)) return [];
+  const dirs: string[] = [];
+  for (const member of members) {
+    if (typeof member !== "string") continue;
+    if (member.endsWith("/*")) {
+      const parent = path.join(root, member.slice(0, -2));
+      try {
+        for (const entry of fs.readdirSync(parent, { withFileTypes: true })) if (entry.isDirectory()) dirs.push(path.join(parent, entry.name));
+      } catch {
+        // A member glob over a missing folder is cargo's problem, not a fact about the server.
+      }
+    } else if (!/[*?[]/.test(member)) {
+      dirs.push(path.join(root, member));
+    }
+  }
+  return dirs.map((dir) => path.join(dir, "Cargo.toml"));
+}
+
+/**
+ * The fraiseql-server package of the repository's own Cargo workspace, if it has one. Its version may be
+ * inherited from [workspace.package].
+ */
+function serverWorkspace(root: string, cargo: Record<string, unknown> | undefined): ProjectFacts["serverWorkspace"] {
+  if (cargo === undefined) return undefined;
+  const manifests = [undefined, ...memberManifests(root, cargo)].map((file) => (file === undefined ? cargo : tomlOf(readText(file))));
+  const server = manifests.find((manifest) => get(manifest, "package", "name") === "fraiseql-server");
+  if (!server) return undefined;
+  const version = versionLike(get(server, "package", "version")) ?? versionLike(get(cargo, "workspace", "package", "version"));
+  return version ? { version } : {};
+}
+
 export async function detectProject(root: string): Promise<ProjectFacts> {
   const facts: ProjectFacts = { dirName: path.basename(path.resolve(root)) };
   const toolchain = tomlOf(readText(path.join(root, "rust-toolchain.toml")));
   const legacyToolchain = (readText(path.join(root, "rust-toolchain")))?.trim();
   const cargo = tomlOf(readText(path.join(root, "Cargo.toml")));
-  const server = tomlOf(readText(path.join(root, "crates", "fraiseql-server", "Cargo.toml")));
 
   const rustVersion =
     versionLike(get(toolchain, "toolchain", "channel")) ??
@@ -46,21 +79,19 @@ export async function detectProject(root: string): Promise<ProjectFacts> {
     versionLike(get(cargo, "package", "rust-version"));
   if (rustVersion) facts.rustVersion = rustVersion;
 
-  const crateVersion =
-    versionLike(get(server, "package", "version")) ??
-    versionLike(get(cargo, "workspace", "package", "version")) ??
-    versionLike(get(cargo, "package", "version"));
+  const workspace = serverWorkspace(root, cargo);
+  if (workspace) facts.serverWorkspace = workspace;
+  const crateVersion = workspace?.version ?? versionLike(get(cargo, "workspace", "package", "version")) ?? versionLike(get(cargo, "package", "version"));
   if (crateVersion) facts.crateVersion = crateVersion;
 
   const gitConfig = readText(path.join(root, ".git", "config"));
   const owner = gitConfig && /url\s*=\s*(?:https:\/\/|git@)github\.com[:/]([A-Za-z0-9-]+)\//.exec(gitConfig)?.[1];
   if (owner) facts.gitOwner = owner.toLowerCase();
 
-  for (const candidate of ["schema.compiled.json", "schema/schema.compiled.json", "build/schema.compiled.json"]) {
-    if (fs.existsSync(path.join(root, candidate))) {
-      facts.schemaPath = candidate;
-      break;
-    }
-  }
+  const found = (candidates: string[]): string | undefined => candidates.find((c) => fs.existsSync(path.join(root, c)));
+  const compiled = found(["schema.compiled.json", "schema/schema.compiled.json", "build/schema.compiled.json"]);
+  if (compiled) facts.schemaPath = compiled;
+  const authored = found(["schema.json", "schema/schema.json"]);
+  if (authored) facts.schemaSourcePath = authored;
   return facts;
 }

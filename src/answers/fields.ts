@@ -6,6 +6,7 @@
  * order, and a default may depend on answers declared before it.
  */
 import type { AnswerValue, Answers } from "./types.js";
+import { compareVersions, defaultServerVersion, knownServerVersions, serverRelease } from "../server/releases.js";
 
 /** What `init` learned from the user's repository before asking anything. */
 export interface ProjectFacts {
@@ -13,7 +14,12 @@ export interface ProjectFacts {
   rustVersion?: string;
   crateVersion?: string;
   gitOwner?: string;
+  /** A compiled schema (schema.compiled.json) found in the repository. */
   schemaPath?: string;
+  /** The authoring output (schema.json, written by the fraiseql Python/TypeScript package) found in the repository. */
+  schemaSourcePath?: string;
+  /** The repository is a Cargo workspace holding the fraiseql-server package: its version, when it has one. */
+  serverWorkspace?: { version?: string };
 }
 
 export type PartialAnswers = Record<string, AnswerValue>;
@@ -180,12 +186,58 @@ export const fields: Field[] = [
     minItems: 1,
   },
   {
+    key: "server.source",
+    type: "enum",
+    message: "Where does the image get fraiseql-server from?",
+    help: "crates: the published fraiseql-server from crates.io at server.version (an application repository, no Rust code). workspace: a package of this repository's Cargo workspace. Detected from the repository.",
+    default: (_a, facts) => (facts.serverWorkspace ? "workspace" : "crates"),
+    choices: [
+      { value: "crates", name: "crates: the published fraiseql-server from crates.io" },
+      { value: "workspace", name: "workspace: a package of this repository's Cargo workspace" },
+    ],
+    advanced: true,
+  },
+  {
+    key: "server.version",
+    type: "string",
+    message: "fraiseql-server version",
+    help: "Exact published version the image builds (and whose runtime contract the files follow). In a workspace, read from it.",
+    default: (_a, facts) => facts.serverWorkspace?.version ?? defaultServerVersion,
+    pattern: { regex: /^[0-9]+\.[0-9]+\.[0-9]+$/, rule: "must be an exact version such as 2.19.0" },
+    check: (v) =>
+      serverRelease(String(v)) ? undefined : `is not a fraiseql-server version this fraiseql-deploy knows (it knows ${knownServerVersions()})`,
+    advanced: true,
+  },
+  {
     key: "build.rustVersion",
     type: "string",
     message: "Rust version of the builder image",
-    help: "Read from rust-toolchain.toml or Cargo.toml rust-version when present. fraiseql-server needs 1.94.1 or later.",
-    default: (_a, facts) => facts.rustVersion ?? "1.94.1",
-    pattern: { regex: /^[0-9]+\.[0-9]+(\.[0-9]+)?$/, rule: "must be a Rust version such as 1.94.1" },
+    help: "Defaults to the Rust the server version needs (its rust-version), or the workspace's rust-toolchain.toml / rust-version when that is newer.",
+    default: (a, facts) => {
+      const needed = serverRelease(str(a, "server.version"))?.rustVersion;
+      const own = str(a, "server.source") === "workspace" ? facts.rustVersion : undefined;
+      if (own && (!needed || compareVersions(own, needed) >= 0)) return own;
+      return needed ?? facts.rustVersion ?? "1.95.0";
+    },
+    pattern: { regex: /^[0-9]+\.[0-9]+(\.[0-9]+)?$/, rule: "must be a Rust version such as 1.95.0" },
+    // In a workspace the workspace's own rust-version governs (cargo enforces it); the table rules the published crate.
+    check: (v, a) => {
+      const release = serverRelease(str(a, "server.version"));
+      if (str(a, "server.source") !== "crates" || !release) return undefined;
+      return compareVersions(String(v), release.rustVersion) < 0
+        ? `must be at least ${release.rustVersion}: fraiseql-server ${release.version} declares rust-version = "${release.rustVersion}" and does not compile with Rust ${String(v)}`
+        : undefined;
+    },
+  },
+  {
+    key: "build.cargoPackage",
+    type: "string",
+    message: "Cargo package that builds fraiseql-server",
+    help: "The workspace package passed to `cargo build -p`. Its binary must be named fraiseql-server.",
+    default: "fraiseql-server",
+    pattern: { regex: /^[A-Za-z0-9_-]+$/, rule: "must be a Cargo package name" },
+    when: (a) => str(a, "server.source") === "workspace",
+    advanced: true,
   },
   {
     key: "build.debianRelease",
@@ -197,15 +249,6 @@ export const fields: Field[] = [
       { value: "trixie", name: "trixie (Debian 13)" },
       { value: "bookworm", name: "bookworm (Debian 12, LTS until 2028)" },
     ],
-    advanced: true,
-  },
-  {
-    key: "build.cargoPackage",
-    type: "string",
-    message: "Cargo package that builds fraiseql-server",
-    help: "The workspace package passed to `cargo build -p`. Its binary must be named fraiseql-server.",
-    default: "fraiseql-server",
-    pattern: { regex: /^[A-Za-z0-9_-]+$/, rule: "must be a Cargo package name" },
     advanced: true,
   },
   {
@@ -221,11 +264,22 @@ export const fields: Field[] = [
     ],
   },
   {
+    key: "schema.compile",
+    type: "boolean",
+    message: "Compile the schema in the image build (fraiseql-cli compile of schema.json)?",
+    help: "true: commit only the authoring output (schema.json from the fraiseql Python/TypeScript package); the image compiles it with fraiseql-cli of the server's version in its own build stage. false: commit schema.compiled.json.",
+    default: (_a, facts) => !(facts.schemaPath !== undefined && facts.schemaSourcePath === undefined),
+    when: (a) => str(a, "schema.source") === "image",
+  },
+  {
     key: "schema.path",
     type: "string",
-    message: "Path of schema.compiled.json in this repository",
-    help: "Relative to the repository root; produced by `fraiseql compile`.",
-    default: (_a, facts) => facts.schemaPath ?? "schema.compiled.json",
+    message: "Path of the schema in this repository",
+    help: "Relative to the repository root: schema.json (the authoring output) when the image compiles it, otherwise schema.compiled.json (from `fraiseql-cli compile`).",
+    default: (a, facts) =>
+      str(a, "schema.source") === "image" && bool(a, "schema.compile")
+        ? (facts.schemaSourcePath ?? "schema.json")
+        : (facts.schemaPath ?? "schema.compiled.json"),
     pattern: {
       regex: /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.json$/,
       rule: "must be a relative .json path inside the repository (letters, digits, '.', '_', '-', '/'; no '..')",
@@ -571,7 +625,14 @@ export const fields: Field[] = [
     pattern: { regex: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/, rule: "must be a cargo feature name" },
     check: (v, a) => {
       const missing = impliedFeatures(a).filter((f) => !(v as string[]).includes(f));
-      return missing.length > 0 ? `must include ${missing.join(", ")} (needed by the answers for tracing or Redis)` : undefined;
+      if (missing.length > 0) return `must include ${missing.join(", ")} (needed by the answers for tracing or Redis)`;
+      const release = serverRelease(str(a, "server.version"));
+      // A workspace may add features of its own; the published crate has exactly its [features] table.
+      if (!release || str(a, "server.source") !== "crates") return undefined;
+      const unknown = (v as string[]).filter((f) => !release.features.includes(f));
+      return unknown.length > 0
+        ? `names ${unknown.join(", ")}, which fraiseql-server ${release.version} does not have (its features: ${release.features.join(", ")})`
+        : undefined;
     },
     advanced: true,
   },

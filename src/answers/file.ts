@@ -9,6 +9,15 @@ import type { PartialAnswers } from "./fields.js";
 import type { Answers } from "./types.js";
 import { yamlString } from "../generate/escape.js";
 
+/** Answers files are UTF-8: anything else is refused by name, never read as mojibake. */
+export function decodeAnswersText(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InvalidAnswersError([{ field: "(file)", rule: "is not valid UTF-8 text; save it as UTF-8" }], source);
+  }
+}
+
 export function parseAnswersText(text: string, source: string): PartialAnswers {
   let data: unknown;
   try {
@@ -65,8 +74,9 @@ function emitMapping(node: Record<string, unknown>, indent: string, lines: strin
 export async function loadSavedAnswers(root: string): Promise<Answers> {
   let text: string;
   try {
-    text = await fsPromises.readFile(path.join(root, ANSWERS_FILE), "utf8");
-  } catch {
+    text = decodeAnswersText(await fsPromises.readFile(path.join(root, ANSWERS_FILE)), ANSWERS_FILE);
+  } catch (error) {
+    if (error instanceof InvalidAnswersError) throw error;
     throw new UsageError(`${path.join(root, ANSWERS_FILE)} not found: run \`fraiseql-deploy init\` first, or pass the repository folder`);
   }
   return resolveAnswers(parseAnswersText(text, ANSWERS_FILE), await detectProject(root), ANSWERS_FILE);

@@ -9,8 +9,10 @@ export interface Answers {
     cargoPackage: string;
     cargoFeatures: string[];
   };
-  schema: { source: "image" | "configmap" | "secret"; path: string };
+  schema: { source: "image" | "configmap" | "secret"; compile: boolean; path: string };
   server: {
+    source: "crates" | "workspace";
+    version: string;
     port: number;
     logFormat: "json" | "text";
     rustLog: string;

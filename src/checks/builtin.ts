@@ -11,6 +11,10 @@ import { checkPodSecurityRestricted, podSpecOf } from "../k8s/pod-security.js";
 import { databaseProbePaths, serverEnvVars, unreadEnvVars } from "../k8s/contract.js";
 import { exec } from "../tools/exec.js";
 import type { Check, Finding, VerifyContext } from "./types.js";
+import { parseDockerfile } from "./dockerfile.js";
+import { buildContextCheck, serverBootCheck } from "./server-boot.js";
+
+export { parseDockerfile };
 import { HARDENED_MANIFEST, field, isObj, labelsMatch, list, loadDocs, manifestSets, nameOf, text, type ManifestDoc, type Obj } from "./manifests.js";
 
 const error = (checkId: string, file: string | undefined, message: string, fix?: string, rule?: string): Finding => ({
@@ -237,26 +241,6 @@ const consistency: Check = {
   },
 };
 
-interface DockerInstruction {
-  line: number;
-  keyword: string;
-  args: string;
-}
-
-export function parseDockerfile(text: string): DockerInstruction[] {
-  const out: DockerInstruction[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] ?? "";
-    const start = i + 1;
-    if (/^\s*(#|$)/.test(line)) continue;
-    while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i] ?? ""}`;
-    const match = /^\s*([A-Za-z_]+)\s*(.*)$/.exec(line);
-    if (match) out.push({ line: start, keyword: (match[1] ?? "").toUpperCase(), args: match[2] ?? "" });
-  }
-  return out;
-}
-
 const validInstructions = new Set(["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"]);
 
 const runtimeContract: Check = {
@@ -434,6 +418,6 @@ const valuesSchema: Check = {
   },
 };
 
-export const builtinChecks: Check[] = [syntax, k8sSchema, podSecurity, consistency, runtimeContract, valuesSchema, composeStructure, workflowPins];
+export const builtinChecks: Check[] = [syntax, k8sSchema, podSecurity, consistency, runtimeContract, buildContextCheck, serverBootCheck, valuesSchema, composeStructure, workflowPins];
 
 export type { VerifyContext };

@@ -12,6 +12,8 @@ import path from "node:path";
 import yaml from "js-yaml";
 import { CHART_DIR } from "../generate/tree.js";
 import { parseYamlDocuments } from "../generate/check.js";
+import { isObj, type ManifestDoc } from "./manifests.js";
+import { podBootFindings } from "./server-boot.js";
 import { checkPodSecurityRestricted } from "../k8s/pod-security.js";
 import { actionlintArgs, actionlintCrashed, parseActionlint } from "../tools/actionlint.js";
 import { checkovArgs, parseCheckov } from "../tools/checkov.js";
@@ -292,6 +294,30 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     },
   };
 
+  const helmServerBoot: Check = {
+    id: "helm-server-boot",
+    title: "Helm chart (default and hardened values): fraiseql-server's boot-time checks, schema path and egress",
+    tools: ["helm3"],
+    async run(ctx) {
+      if (!hasChart(ctx)) return [];
+      const found: { label: string; findings: Finding[] }[] = [];
+      for (const values of [VALUES_MATRIX[0], HARDENED_VALUES].filter((v): v is ValuesCase => v !== undefined)) {
+        const chart = await renderChart(deps, ctx, "helm-server-boot", "helm3", values);
+        if (chart.failure) {
+          found.push({ label: values.label, findings: [rendered(chart.failure, values.label)] });
+          continue;
+        }
+        const docs: ManifestDoc[] = [];
+        for (const file of chart.files) {
+          const template = chart.toChart(file);
+          for (const doc of parseYamlDocuments(await readFile(file, "utf8"), template)) if (isObj(doc)) docs.push({ file: template, doc });
+        }
+        found.push({ label: values.label, findings: podBootFindings("helm-server-boot", docs, ctx, `rendered with ${values.label}`) });
+      }
+      return found.flatMap((f) => f.findings);
+    },
+  };
+
   const plainKubeconform: Check = {
     id: "kubeconform",
     title: "Plain manifests (kustomization.yaml resources, the hardened manifest, the switched-off ones) validated by kubeconform -strict",
@@ -507,6 +533,7 @@ export function createToolChecks(deps: ToolCheckDeps = { exec: realExec }): Chec
     helmLint(deps, "helm4-lint", "helm4"),
     helmKubeconform,
     helmPodSecurity,
+    helmServerBoot,
     plainKubeconform,
     kubeScore,
     hadolint,

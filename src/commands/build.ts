@@ -1,5 +1,5 @@
 /** `fraiseql-deploy build [dir]`: preflight checks, then docker buildx build with the right arguments. */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadSavedAnswers } from "../answers/file.js";
@@ -108,6 +108,24 @@ async function readDockerConfig(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The published-server build is reproducible only with deploy/fraiseql/server/Cargo.lock; a first build writes
+ * it (the Dockerfile would otherwise resolve at build time and say so) and asks the user to commit it.
+ */
+async function ensureLock(root: string, answers: Answers, exec: Exec): Promise<void> {
+  if (answers.server.source !== "crates") return;
+  const { pinLock, writeLock } = await import("./lock.js");
+  try {
+    await access(path.join(root, pinLock));
+    return;
+  } catch {
+    // No lock yet: write it below.
+  }
+  writeErr(`${pinLock} is missing: resolving it now (fraiseql-deploy lock)\n`);
+  const version = await writeLock(root, answers, {}, exec);
+  writeErr(`wrote ${pinLock} (fraiseql-server ${version}); commit it so every build compiles the same dependencies\n`);
+}
+
 export async function runBuild(dir: string | undefined, options: BuildOptions, exec: Exec = realExec): Promise<number> {
   const root = path.resolve(dir ?? ".");
   const answers = await loadSavedAnswers(root);
@@ -125,6 +143,7 @@ export async function runBuild(dir: string | undefined, options: BuildOptions, e
       return ExitCode.ok;
     }
     const docker = await preflight(req, exec, await readDockerConfig());
+    await ensureLock(root, answers, exec);
     const result = await exec(docker, buildxArgs(req), { stream: true, timeoutMs: 4 * 60 * 60 * 1000, env: { DOCKER_BUILDKIT: "1" } });
     if (result.exitCode !== 0) throw new BuildFailedError(result.exitCode);
     writeErr(`built ${req.tags.join(", ")} for ${req.platforms.join(", ")}${req.output === "none" ? " (left in the build cache: add --load or --push to keep the image)" : ""}\n`);

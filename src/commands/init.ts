@@ -3,11 +3,12 @@ import path from "node:path";
 import { fs } from "../builtins.js";
 import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
-import { parseAnswersText } from "../answers/file.js";
+import { decodeAnswersText, parseAnswersText } from "../answers/file.js";
+import type { Answers } from "../answers/types.js";
 import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
 import type { PartialAnswers } from "../answers/fields.js";
 import { runWizard } from "../answers/wizard.js";
-import { AbortedError, ConflictError, InternalCheckError, UsageError } from "../errors.js";
+import { AbortedError, ConflictError, InternalCheckError, InvalidAnswersError, UsageError } from "../errors.js";
 import { checkTree } from "../generate/check.js";
 import { commitPlan, type CommitResult } from "../generate/commit.js";
 import type { FileSystem } from "../generate/fs.js";
@@ -44,25 +45,53 @@ export function defaultEnvironment(): InitEnvironment {
   };
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
+async function readOptional(file: string, source: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
   try {
-    return fs.readFileSync(file, "utf8");
+    bytes = fs.readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new UsageError(`${source}: is a folder, not an answers file`);
     throw error;
   }
+  return decodeAnswersText(bytes, source);
+}
+
+/** The repository root must be a folder (or not exist yet: init creates it). */
+function checkRoot(root: string, dirArg: string): void {
+  try {
+    if (!fs.statSync(root).isDirectory()) throw new UsageError(`${dirArg}: is a file; init writes into a folder, the root of your repository`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/** In image mode the build copies the schema: it must be there before anything is written. */
+function checkSchemaPresent(root: string, answers: Answers): void {
+  if (answers.schema.source !== "image" || fs.existsSync(path.join(root, answers.schema.path))) return;
+  const what = answers.schema.compile ? "the authoring output (schema.json, written by the fraiseql package's export_schema)" : "the compiled schema (fraiseql-cli compile)";
+  throw new InvalidAnswersError(
+    [
+      {
+        field: "schema.path",
+        rule: `${answers.schema.path} does not exist in ${root}, and the image build copies it (schema.source: image). Put ${what} there, set schema.path to where it is, or set schema.source to configmap or secret to mount it at run time`,
+      },
+    ],
+    "the repository",
+  );
 }
 
 export async function runInit(dirArg: string | undefined, options: InitOptions, env: InitEnvironment = defaultEnvironment()): Promise<CommitResult | undefined> {
   if (options.force && options.skipExisting) throw new UsageError("--force and --skip-existing cannot be used together");
   const root = path.resolve(dirArg ?? ".");
+  checkRoot(root, dirArg ?? ".");
   const facts = await detectProject(root);
 
-  const savedText = await readOptional(path.join(root, ANSWERS_FILE));
+  const savedText = await readOptional(path.join(root, ANSWERS_FILE), ANSWERS_FILE);
   const saved = savedText === undefined ? {} : parseAnswersText(savedText, ANSWERS_FILE);
   let fromFile: PartialAnswers = {};
   if (options.config) {
-    const text = await readOptional(path.resolve(options.config));
+    const text = await readOptional(path.resolve(options.config), options.config);
     if (text === undefined) throw new UsageError(`--config ${options.config}: file not found`);
     fromFile = parseAnswersText(text, options.config);
   }
@@ -87,6 +116,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   }
   const source = [options.config ?? (savedText !== undefined ? ANSWERS_FILE : "defaults"), ...(options.set?.length ? ["--set"] : [])].join(" + ");
   const answers = resolveAnswers(given, facts, source, setProblems);
+  checkSchemaPresent(root, answers);
 
   const tree = await renderTree(answers, toolVersion);
   const problems = checkTree(tree, answers.kubernetes.version);

@@ -5,7 +5,9 @@
  */
 import type { Answers } from "../answers/types.js";
 import { renderServerToml } from "./server-toml.js";
+import { tomlString } from "./escape.js";
 import { sha256Hex } from "./sha256.js";
+import { serverRelease, type ServerRelease } from "../server/releases.js";
 
 /** Fixed in-container paths. Directories, so Kubernetes can mount ConfigMaps/Secrets without subPath. */
 export const containerPaths = {
@@ -16,6 +18,8 @@ export const containerPaths = {
   configFile: "/etc/fraiseql/config/server.toml",
   /** Repository path of the server config that compose files mount and the image copies. */
   configSource: "deploy/fraiseql/server.toml",
+  /** Repository folder of the manifest (and lock file) that pins the published server and compiler. */
+  pinDir: "deploy/fraiseql/server",
 } as const;
 
 const rustTargets: Record<string, { triple: string; gccArch: string; debianArch: string }> = {
@@ -57,6 +61,17 @@ export interface Derived {
   runtimeImage: string;
   builderImage: string;
   schemaInImage: boolean;
+  /** The image compiles the authoring schema (schema.json) with fraiseql-cli in its own stage. */
+  compileSchema: boolean;
+  /** The image builds the published crates (server.source: crates), not a workspace package. */
+  fromCrates: boolean;
+  server: ServerRelease;
+  /** `=X.Y.Z`: cargo's exact requirement for the pinned crates. */
+  serverVersionReq: string;
+  /** build.cargoFeatures as a TOML array, each item escaped. */
+  cargoFeaturesToml: string;
+  /** PostgreSQL image of the dev compose file: the oldest major the server accepts. */
+  postgresImage: string;
   schemaObjectName: string;
   configMapName: string;
   /** sha256 of server.toml: a pod annotation, so a config change rolls the pods. */
@@ -128,6 +143,8 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
   const preStopSleepAction = kubeMinor >= 30;
   const debianVersion = answers.build.debianRelease === "trixie" ? "13" : "12";
   const otlpPort = otlpPortOf(answers.tracing.otlpEndpoint);
+  const release = serverRelease(answers.server.version);
+  if (!release) throw new Error(`no release row for fraiseql-server ${answers.server.version}`);
   return {
     ...answers,
     derived: {
@@ -165,6 +182,12 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
       runtimeImage: `debian:${answers.build.debianRelease}-slim`,
       builderImage: `rust:${answers.build.rustVersion}-slim-${answers.build.debianRelease}`,
       schemaInImage: answers.schema.source === "image",
+      compileSchema: answers.schema.source === "image" && answers.schema.compile,
+      fromCrates: answers.server.source === "crates",
+      server: release,
+      serverVersionReq: `=${answers.server.version}`,
+      cargoFeaturesToml: `[${answers.build.cargoFeatures.map(tomlString).join(", ")}]`,
+      postgresImage: `postgres:${release.postgresMin}-${answers.build.debianRelease}`,
       schemaObjectName: `${answers.app.name}-schema`,
       configMapName: `${answers.app.name}-config`,
       configChecksum: sha256Hex(renderServerToml(answers)),

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { runCli, tempDir, toolsRequired } from "../helpers.js";
+import { repoRoot, runCli, tempDir, toolsRequired } from "../helpers.js";
 import { discoverTools } from "../../src/tools/registry.js";
 import { exec } from "../../src/tools/exec.js";
 
@@ -44,9 +44,19 @@ const cases: Case[] = [
   { name: "an obsolete compose version key", check: "compose-structure", file: "docker-compose.yml", mutate: (t) => `version: "3.8"\n${t}` },
   { name: "broken YAML", check: "syntax", file: "deploy/kubernetes/service.yaml", mutate: (t) => `${t}\n  bad: [unclosed\n` },
   { name: "a shell syntax error", check: "syntax", file: "tools/generate-sbom.sh", mutate: (t) => `${t}\nif then fi\n` },
+  { name: "CORS on without origins in the ConfigMap (production refuses it)", check: "server-boot", file: "deploy/kubernetes/configmap.yaml", mutate: replaceOnce("cors_enabled = false", "cors_enabled = true") },
+  { name: "a wildcard CORS origin in the hardened manifest's config", check: "server-boot", file: "deploy/kubernetes/fraiseql-hardened.yaml", mutate: replaceOnce("cors_enabled = false", 'cors_enabled = true\n    cors_origins = ["*"]') },
+  { name: "an admin token under 32 characters in server.toml", check: "server-boot", file: "deploy/fraiseql/server.toml", mutate: (t) => `${t}admin_token = "short-admin-token"\n` },
+  { name: "an unknown key in server.toml", check: "server-boot", file: "deploy/fraiseql/server.toml", mutate: (t) => `${t}port = 8815\n` },
+  { name: "a boolean the server cannot parse in compose", check: "server-boot", file: "docker-compose.yml", mutate: replaceOnce('FRAISEQL_METRICS_ENABLED: "true"', 'FRAISEQL_METRICS_ENABLED: "enabled"') },
+  { name: "a schema path nothing provides", check: "server-boot", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce('value: "/etc/fraiseql/schema/schema.compiled.json"', 'value: "/srv/schema.compiled.json"') },
+  { name: "a NetworkPolicy without DNS egress", check: "server-boot", file: "deploy/kubernetes/network-policy.yaml", mutate: replaceOnce(/ {4}# DNS\.[^\n]*\n(?: {6}.*\n| {4}- to:\n)+?(?= {4}# )/, "") },
+  { name: "a Dockerfile copying a schema that is not there", check: "build-context", file: "Dockerfile", mutate: replaceOnce('COPY --link ["schema.json", "/schema/schema.json"]', 'COPY --link ["api/schema.json", "/schema/schema.json"]') },
+  { name: "a lock file pinning another fraiseql-server", check: "build-context", file: "deploy/fraiseql/server/Cargo.lock", mutate: replaceOnce(/(name = "fraiseql-server"\nversion = )"2\.19\.0"/, '$1"2.18.0"') },
   { name: "a Helm template that does not render", check: "helm-lint", tool: "helm3", file: "deploy/kubernetes/helm/fraiseql/templates/service.yaml", mutate: (t) => `${t}\n{{ .Values.nope.deeper.still }}\n` },
   { name: "a Helm template helm 4 cannot render", check: "helm4-lint", tool: "helm4", file: "deploy/kubernetes/helm/fraiseql/templates/service.yaml", mutate: (t) => `${t}\n{{ include "no-such-template" . }}\n` },
   { name: "an unknown field in a chart template", check: "helm-kubeconform", tool: "helm3", file: "deploy/kubernetes/helm/fraiseql/templates/service.yaml", mutate: replaceOnce(/^spec:\n/m, "spec:\n  bogusField: true\n") },
+  { name: "a chart config with CORS on and no origins", check: "helm-server-boot", tool: "helm3", file: "deploy/kubernetes/helm/fraiseql/templates/configmap.yaml", mutate: replaceOnce("    cors_enabled = false\n", "    cors_enabled = true\n") },
   { name: "an unknown field in a manifest", check: "kubeconform", tool: "kubeconform", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/^spec:\n/m, "spec:\n  bogusField: true\n") },
   { name: "missing resource limits", check: "kube-score", tool: "kube-score", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce(/\s+limits:\n\s+cpu: "1000m"\n\s+memory: "1Gi"\n\s+ephemeral-storage: 256Mi/, "") },
   { name: "a compose error", check: "compose-config", tool: "docker-compose", file: "docker-compose.yml", mutate: replaceOnce(/^services:\n/m, "services:\n  broken:\n    image: alpine:3\n    ports: 12\n") },
@@ -56,11 +66,15 @@ const cases: Case[] = [
   { name: "a privileged container (trivy)", check: "trivy-config", tool: "trivy", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce("privileged: false", "privileged: true") },
 ];
 
+const appFixture = path.join(repoRoot, "test", "fixtures", "fraiseql-app");
 let base: string;
 let available: Set<string>;
 
 beforeAll(async () => {
   base = await tempDir("fd-corpus-base-");
+  // An application repository as FraiseQL's getting-started guide makes it: schema.json, no Rust; plus the
+  // lock file `fraiseql-deploy lock` writes (a fixture copy: the corpus needs no network).
+  await cp(appFixture, base, { recursive: true });
   const init = runCli(["init", "--yes", "--set", "app.name=acme-api", "--set", "autoscaling.enabled=false", base]);
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   available = new Set((await discoverTools(exec)).keys());
