@@ -12,6 +12,10 @@
 #                                           rustup stand-in (rustc version differs!)
 #   gcr.io/distroless/cc-debian13:nonroot   (cc-debian12 for bookworm) distroless-like
 #   postgres:17-trixie, postgres:17         (bookworm: postgres:15-bookworm, postgres:15)
+#   postgres:18-trixie, postgres:18         (trixie only) Debian forky's postgresql-18
+#                                           on debian:forky-slim (a forky minbase
+#                                           rootfs); PGDATA and VOLUME as in the
+#                                           official 18 image
 #   docker/dockerfile:1                     BuildKit Dockerfile frontend built from
 #                                           source, so `# syntax=docker/dockerfile:1`
 #                                           works offline
@@ -21,7 +25,7 @@
 #
 # Usage: scripts/setup-docker.sh [--rust-version X.Y.Z] [--debian trixie|bookworm|all]
 #                                [--force] [--no-images] [--no-host-ca] [--qemu]
-#   --force       rebuild images (and the debootstrap tarball) even if present
+#   --force       rebuild images (and the debootstrap tarballs) even if present
 #   --no-images   only make sure the engine and buildx work
 #   --no-host-ca  do not copy this machine's locally added CA certificates
 #                 (/usr/local/share/ca-certificates/*.crt) into the Rust builder
@@ -312,12 +316,16 @@ debian_rootfs_tar() {
         return
     fi
     command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
-    [ -e "/usr/share/keyrings/debian-archive-$rel-stable.gpg" ] || [ "$rel" = bookworm ] ||
+    # forky (testing) is signed with the stable archive keys; it has no -stable key of its own yet
+    [ -e "/usr/share/keyrings/debian-archive-$rel-stable.gpg" ] || [ "$rel" = bookworm ] || [ "$rel" = forky ] ||
         apt_install debian-archive-keyring
+    # a debootstrap older than the release has no script for it: testing/unstable use sid's
+    local script=()
+    [ -e "/usr/share/debootstrap/scripts/$rel" ] || script=(/usr/share/debootstrap/scripts/sid)
     local root t0=$SECONDS
     root="$(mktemp -d "$IMAGE_CACHE/rootfs-$rel.XXXXXX")"
     log "debootstrap --variant=minbase $rel (from $DEBIAN_MIRROR)"
-    if ! debootstrap --variant=minbase --arch="$arch" "$rel" "$root" "$DEBIAN_MIRROR" >"$IMAGE_CACHE/debootstrap-$rel.log" 2>&1; then
+    if ! debootstrap --variant=minbase --arch="$arch" "$rel" "$root" "$DEBIAN_MIRROR" "${script[@]}" >"$IMAGE_CACHE/debootstrap-$rel.log" 2>&1; then
         tail -n 20 "$IMAGE_CACHE/debootstrap-$rel.log" >&2
         rm -rf "$root"
         die "debootstrap $rel failed (log: $IMAGE_CACHE/debootstrap-$rel.log)"
@@ -364,6 +372,14 @@ Dir::Cache::srcpkgcache "";
 EOF
     printf 'Acquire::Languages "none";\n' >"$root/etc/apt/apt.conf.d/docker-no-languages"
     printf 'Apt::AutoRemove::SuggestsImportant "false";\n' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
+    # Testing's Release files expire a week after they are signed, and the
+    # mirror this machine reaches can serve an older testing snapshot (forky's
+    # was a month past its Valid-Until when this was added), so apt-get update
+    # would fail with "Release file ... is expired". Signatures are still checked.
+    if [ "$rel" = forky ]; then
+        printf '# fraiseql-deploy stand-in: the local mirror may serve a stale testing snapshot\nAcquire::Check-Valid-Until "false";\n' \
+            >"$root/etc/apt/apt.conf.d/docker-no-check-valid-until"
+    fi
 
     rm -f "$root/etc/apt/sources.list"
     cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
@@ -537,6 +553,26 @@ image_postgres() {
         --build-arg "DEBIAN_RELEASE=$rel" --build-arg "PG_MAJOR=$pg"
 }
 
+# postgres:18: neither trixie nor bookworm packages PostgreSQL 18, so this
+# stand-in takes postgresql-18 from Debian forky (testing) on a forky base
+# image. It is tagged postgres:18-trixie, the official tag it stands in for.
+# PGDATA and the VOLUME follow the official 18+ layout, which the entrypoint
+# enforces like the real one (a mount at /var/lib/postgresql/data is refused).
+image_postgres18() {
+    local pg=18 base=forky tag="postgres:18-trixie"
+    if have_image "$tag"; then
+        tag_alias "$tag" "postgres:$pg"
+        log "$tag: present"
+        return
+    fi
+    image_debian "$base"
+    build_image "postgres-$pg-$base" "$ASSETS/postgres" "$ASSETS/postgres/Dockerfile" "$tag" "postgres:$pg" -- \
+        --build-arg "DEBIAN_RELEASE=$base" --build-arg "PG_MAJOR=$pg" \
+        --build-arg "PGDATA=/var/lib/postgresql/$pg/docker" --build-arg "PG_VOLUME=/var/lib/postgresql" \
+        --label "dev.fraiseql-deploy.debian-release=$base"
+    log "$tag: $(docker run --rm --network none --entrypoint postgres "$tag" --version)"
+}
+
 summary() {
     log "stand-in images:"
     docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}\t{{.ID}}' |
@@ -560,6 +596,7 @@ main() {
         image_rust_cross "$rel"
         image_distroless "$rel"
         image_postgres "$rel"
+        [ "$rel" != trixie ] || image_postgres18
     done
     summary
     log "done in $((SECONDS - START_TIME))s"

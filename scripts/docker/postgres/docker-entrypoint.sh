@@ -67,6 +67,40 @@ MSG
         exit 1
     fi
 
+    # 18+ layout (docker-library/postgres#1259): PGDATA defaults to
+    # /var/lib/postgresql/<major>/docker under a single volume at
+    # /var/lib/postgresql. With that default, the official image refuses to
+    # create a fresh cluster when it finds data of the old layout or of another
+    # major, or a mount at the pre-18 path /var/lib/postgresql/data, which
+    # PostgreSQL would no longer use. Do the same, so a compose file that still
+    # mounts .../data fails here as it fails with the real image.
+    old_data=()
+    if [ "$PGDATA" = "/var/lib/postgresql/${PG_MAJOR:-}/docker" ]; then
+        for d in /var/lib/postgresql /var/lib/postgresql/data /var/lib/postgresql/*/docker; do
+            if [ -s "$d/PG_VERSION" ]; then old_data+=("$d"); fi
+        done
+        if [ "${#old_data[@]}" -eq 0 ] && [ "$PG_MAJOR" -ge 18 ] && mountpoint -q /var/lib/postgresql/data; then
+            old_data+=("/var/lib/postgresql/data (unused mount/volume)")
+        fi
+    fi
+    if [ "${#old_data[@]}" -gt 0 ]; then
+        cat >&2 <<MSG
+Error: from PostgreSQL 18 on, this image keeps its data in a major-version
+       directory, $PGDATA, below a single volume at
+       /var/lib/postgresql (the layout pg_ctlcluster and pg_upgrade use;
+       see https://github.com/docker-library/postgres/pull/1259).
+
+       That directory is empty, but PostgreSQL data or a mount was found at:
+         ${old_data[*]}
+
+       A volume mounted at /var/lib/postgresql/data (the path up to 17) is not
+       used any more: mount it at /var/lib/postgresql instead, or set PGDATA
+       explicitly. Data of another major version has to be moved with
+       pg_upgrade first.
+MSG
+        exit 1
+    fi
+
     log "initializing database in $PGDATA (user: $POSTGRES_USER, db: $POSTGRES_DB)"
     pwfile="$(mktemp)"
     printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
