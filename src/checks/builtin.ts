@@ -179,7 +179,7 @@ const consistency: Check = {
         if (handler && !probePortOk(handler.port)) add(file, `${nameOf(doc)}: ${probeName} port ${String(handler.port)} is not a declared container port`);
         const pathValue = isObj(probe.httpGet) ? String(probe.httpGet.path) : undefined;
         if (probeName === "livenessProbe" && pathValue && databaseProbePaths.has(pathValue)) {
-          add(file, `${nameOf(doc)}: livenessProbe uses ${pathValue}, which fails while the database is down and would restart every pod`, "use a tcpSocket liveness probe");
+          add(file, `${nameOf(doc)}: livenessProbe uses ${pathValue}, which fails while the database is down and would restart every pod`, "use httpGet /live (fraiseql-server 2.19 answers it without the database)");
         }
         if (probeName === "readinessProbe" && pathValue !== "/readiness") {
           add(file, `${nameOf(doc)}: readinessProbe should be httpGet /readiness`);

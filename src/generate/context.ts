@@ -70,6 +70,11 @@ export interface Derived {
   serverVersionReq: string;
   /** build.cargoFeatures as a TOML array, each item escaped. */
   cargoFeaturesToml: string;
+  /**
+   * The authoring output the ConfigMap/Secret modes compile into schema.path: schema.json beside it (the name the
+   * fraiseql package's export_schema writes). In image mode with schema.compile, schema.path itself.
+   */
+  schemaSourcePath: string;
   /** PostgreSQL image of the dev compose file: the oldest major the server accepts. */
   postgresImage: string;
   schemaObjectName: string;
@@ -187,6 +192,10 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
       server: release,
       serverVersionReq: `=${answers.server.version}`,
       cargoFeaturesToml: `[${answers.build.cargoFeatures.map(tomlString).join(", ")}]`,
+      schemaSourcePath:
+        answers.schema.source === "image" && answers.schema.compile
+          ? answers.schema.path
+          : [...answers.schema.path.split("/").slice(0, -1), "schema.json"].join("/"),
       postgresImage: `postgres:${release.postgresMin}-${answers.build.debianRelease}`,
       schemaObjectName: `${answers.app.name}-schema`,
       configMapName: `${answers.app.name}-config`,

@@ -1,6 +1,6 @@
 /**
- * Environment variables of fraiseql-server (v2.15/2.16, default build plus the
- * features fraiseql-deploy can enable), from the runtime contract. verify
+ * Environment variables of fraiseql-server (2.19: cli.rs, main.rs, fraiseql-core, default build plus the
+ * features fraiseql-deploy can enable). verify
  * flags anything else: upstream's own manifests set variables the server
  * never reads, and a typo here silently does nothing.
  */
@@ -31,6 +31,11 @@ export const serverEnvVars = new Set([
   "FRAISEQL_VALIDATE_SQL_SOURCES",
   "FRAISEQL_REQUIRE_REDIS",
   "FRAISEQL_MAX_PAGE_SIZE",
+  "FRAISEQL_MAX_OFFSET",
+  "FRAISEQL_POOL_MAX_SIZE",
+  "FRAISEQL_SUGGESTIONS_ENABLED",
+  "FRAISEQL_SERVICE_SDL_REQUIRE_AUTH",
+  "FRAISEQL_RATE_LIMIT_MAX_BUCKETS",
   "FRAISEQL_CHANGELOG_ENABLED",
   "OTEL_EXPORTER_OTLP_ENDPOINT",
   "STATE_ENCRYPTION_KEY",
@@ -47,7 +52,6 @@ export const unreadEnvVars: Record<string, string> = {
   GRAPHQL_PATH: "graphql_path is a config-file key",
   GRAPHQL_COMPLEXITY_LIMIT: "not read by fraiseql-server",
   FRAISEQL_POOL_MIN_SIZE: "pool_min_size is a config-file key",
-  FRAISEQL_POOL_MAX_SIZE: "pool_max_size is a config-file key",
   FRAISEQL_POOL_TIMEOUT_SECS: "pool_timeout_secs is a config-file key",
   FRAISEQL_CORS_ENABLED: "CORS is set only in the config file (cors_enabled / cors_origins)",
   FRAISEQL_COMPRESSION_ENABLED: "not read by fraiseql-server",
@@ -58,5 +62,5 @@ export const unreadEnvVars: Record<string, string> = {
   JWT_SECRET: "not read by fraiseql-server",
 };
 
-/** Probe paths that check the database: never a liveness probe. */
+/** Probe paths that check the database: never a liveness probe (2.19 has /live for that). */
 export const databaseProbePaths = new Set(["/health", "/readiness"]);
