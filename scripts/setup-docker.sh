@@ -103,11 +103,12 @@ apt_install() {
     [ "$(id -u)" = 0 ] || die "need root to apt-get install $*"
     if [ "$APT_UPDATED" = 0 ]; then
         log "apt-get update"
-        apt-get update -qq >/dev/null
+        apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
         APT_UPDATED=1
     fi
     log "apt-get install $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    # The lock timeout: scripts/install-tools.sh may be installing packages at the same time (.ci/run runs both).
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # ---------------------------------------------------------------- engine ----
