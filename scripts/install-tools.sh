@@ -233,10 +233,11 @@ apt_install() { # package... ; sets APT_RESULT
     else APT_RESULT="not root and no passwordless sudo: run 'apt-get install -y $*' as root"; return 1; fi
   fi
   if [ "$APT_UPDATED" = 0 ]; then
-    if ! $sudo apt-get update >>"$log" 2>&1; then APT_RESULT="apt-get update failed (log: $log)"; return 1; fi
+    if ! $sudo apt-get -o DPkg::Lock::Timeout=600 update >>"$log" 2>&1; then APT_RESULT="apt-get update failed (log: $log)"; return 1; fi
     APT_UPDATED=1
   fi
-  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "$@" >>"$log" 2>&1; then
+  # The lock timeout: scripts/setup-docker.sh may be installing packages at the same time (.ci/run runs both).
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@" >>"$log" 2>&1; then
     APT_RESULT="apt-get install $* failed (log: $log)"; return 1
   fi
 }

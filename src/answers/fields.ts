@@ -201,8 +201,11 @@ export const fields: Field[] = [
     key: "server.version",
     type: "string",
     message: "fraiseql-server version",
-    help: "Exact published version the image builds (and whose runtime contract the files follow). In a workspace, read from it.",
-    default: (_a, facts) => facts.serverWorkspace?.version ?? defaultServerVersion,
+    help: "Exact published version the image builds (and whose runtime contract the files follow). In a workspace, read from it when this fraiseql-deploy knows that version; otherwise the newest version it proves.",
+    default: (_a, facts) => {
+      const own = facts.serverWorkspace?.version;
+      return own !== undefined && serverRelease(own) ? own : defaultServerVersion;
+    },
     pattern: { regex: /^[0-9]+\.[0-9]+\.[0-9]+$/, rule: "must be an exact version such as 2.19.0" },
     check: (v) =>
       serverRelease(String(v)) ? undefined : `is not a fraiseql-server version this fraiseql-deploy knows (it knows ${knownServerVersions()})`,
@@ -620,7 +623,7 @@ export const fields: Field[] = [
     key: "build.cargoFeatures",
     type: "string-list",
     message: "Extra cargo features of fraiseql-server (comma-separated)",
-    help: "Passed to cargo build --features. Published images have only the defaults (auth, cli).",
+    help: "crates: written into deploy/fraiseql/server/Cargo.toml (run fraiseql-deploy lock after a change); workspace: passed to cargo build --features. Published images have only the defaults (auth, cli).",
     default: (a) => impliedFeatures(a),
     pattern: { regex: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/, rule: "must be a cargo feature name" },
     check: (v, a) => {

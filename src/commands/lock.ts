@@ -79,7 +79,12 @@ export async function writeLock(root: string, answers: Answers, options: LockOpt
     const target = path.join(root, pinLock);
     const staged = `${target}.fraiseql-deploy-tmp`;
     await writeFile(staged, lock);
-    await rename(staged, target);
+    try {
+      await rename(staged, target);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
+    }
     return pinned;
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -75,6 +75,8 @@ export interface Derived {
    * fraiseql package's export_schema writes). In image mode with schema.compile, schema.path itself.
    */
   schemaSourcePath: string;
+  /** How the docs and workflows build the fraiseql-cli of the server's version, and where it lands. */
+  cli: { build: string; binary: string };
   /** PostgreSQL image of the dev compose file: the oldest major the server accepts. */
   postgresImage: string;
   schemaObjectName: string;
@@ -196,6 +198,10 @@ export function buildContext(answers: Answers, toolVersion: string): TemplateCon
         answers.schema.source === "image" && answers.schema.compile
           ? answers.schema.path
           : [...answers.schema.path.split("/").slice(0, -1), "schema.json"].join("/"),
+      cli:
+        answers.server.source === "crates"
+          ? { build: `cargo build --release --locked --manifest-path ${containerPaths.pinDir}/Cargo.toml -p fraiseql-cli`, binary: `${containerPaths.pinDir}/target/release/fraiseql-cli` }
+          : { build: "cargo build --release --locked -p fraiseql-cli", binary: "target/release/fraiseql-cli" },
       postgresImage: `postgres:${release.postgresMin}-${answers.build.debianRelease}`,
       schemaObjectName: `${answers.app.name}-schema`,
       configMapName: `${answers.app.name}-config`,

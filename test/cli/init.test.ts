@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readFile, readdir, writeFile, stat } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { runCli, tempDir } from "../helpers.js";
+import yaml from "js-yaml";
+import { appRepo, runCli, sampleSchemaJson, tempDir, writeServerWorkspace } from "../helpers.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -11,13 +12,21 @@ async function listFiles(dir: string): Promise<string[]> {
 
 describe("fraiseql-deploy init (the built CLI)", () => {
   it("writes the whole tree with --yes and repeats it identically from the saved answers", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     const first = runCli(["init", "--yes", dir]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     const files = await listFiles(dir);
     expect(files).toContain("fraiseql-deploy.yaml");
     expect(files).toContain("Dockerfile");
+    // An application repository (schema.json, no Rust): the published server, pinned, and the schema compiled in the image.
+    expect(files).toContain("deploy/fraiseql/server/Cargo.toml");
+    expect(files).toContain("deploy/fraiseql/server/pin.rs");
+    const saved = yaml.load(await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8")) as Record<string, Record<string, unknown>>;
+    expect(saved.server).toMatchObject({ source: "crates", version: "2.19.0" });
+    expect(saved.schema).toMatchObject({ source: "image", compile: true, path: "schema.json" });
+    expect(saved.build).toMatchObject({ rustVersion: "1.95.0" });
+    expect(await readFile(path.join(dir, "schema.json"), "utf8")).toBe(sampleSchemaJson);
     const again = runCli(["init", dir]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("wrote 0 file(s)");
@@ -59,12 +68,12 @@ describe("fraiseql-deploy init (the built CLI)", () => {
   });
 
   it("never overwrites a user's file without consent (exit 3), and honours --skip-existing and --force", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     await writeFile(path.join(dir, "Dockerfile"), "FROM my-own-image\n");
     const refused = runCli(["init", "--yes", dir]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain("  - Dockerfile");
-    expect(await listFiles(dir)).toEqual(["Dockerfile"]);
+    expect(await listFiles(dir)).toEqual(["Dockerfile", "schema.json"]);
 
     const skipped = runCli(["init", "--yes", "--skip-existing", dir]);
     expect(skipped.code).toBe(0);
@@ -77,14 +86,15 @@ describe("fraiseql-deploy init (the built CLI)", () => {
   });
 
   it("--dry-run prints the plan and writes nothing", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     await writeFile(path.join(dir, "Dockerfile"), "FROM mine\n");
     const result = runCli(["init", "--yes", "--dry-run", dir]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("dry run: nothing written");
     expect(result.stdout).toMatch(/conflict \(exists, differs\)\s+Dockerfile/);
     expect(result.stdout).toMatch(/create\s+fraiseql-deploy\.yaml/);
-    expect(await listFiles(dir)).toEqual(["Dockerfile"]);
+    expect(result.stdout).toMatch(/create\s+deploy\/fraiseql\/server\/Cargo\.toml/);
+    expect(await listFiles(dir)).toEqual(["Dockerfile", "schema.json"]);
   });
 
   it("rejects --force with --skip-existing and unknown flags with exit 2", async () => {
@@ -95,7 +105,7 @@ describe("fraiseql-deploy init (the built CLI)", () => {
   });
 
   it("makes scripts executable", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     expect(runCli(["init", "--yes", dir]).code).toBe(0);
     const files = await listFiles(dir);
     for (const script of files.filter((f) => f.endsWith(".sh"))) {
@@ -108,5 +118,109 @@ describe("fraiseql-deploy init (the built CLI)", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes:");
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("fraiseql-deploy init: bad input exits 2, names what to change, and writes nothing", () => {
+  it("a folder argument that is a file", async () => {
+    const dir = await appRepo();
+    const file = path.join(dir, "notes.txt");
+    await writeFile(file, "not a folder\n");
+    const result = runCli(["init", "--yes", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: ${file}: is a file; init writes into a folder`);
+    expect(result.stderr).not.toContain("internal error");
+    expect(await readFile(file, "utf8")).toBe("not a folder\n");
+    expect(await listFiles(dir)).toEqual(["notes.txt", "schema.json"]);
+  });
+
+  it.each([
+    ["Latin-1 text", Buffer.from("app:\n  description: caf\xe9\n", "latin1")],
+    ["UTF-16 with a byte order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("app:\n  name: shop\n", "utf16le")])],
+    ["a stray continuation byte", Buffer.from([0x61, 0x70, 0x70, 0x3a, 0x0a, 0x80, 0x0a])],
+  ])("an answers file that is not UTF-8 (%s), named", async (_name, bytes) => {
+    const dir = await appRepo();
+    const config = path.join(dir, "answers.yaml");
+    await writeFile(config, bytes);
+    const result = runCli(["init", "--yes", "--config", config, dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`invalid answers (${config})`);
+    expect(result.stderr).toContain("(file): is not valid UTF-8 text; save it as UTF-8");
+    expect(await listFiles(dir)).toEqual(["answers.yaml", "schema.json"]);
+  });
+
+  it("a saved fraiseql-deploy.yaml that is not UTF-8, named", async () => {
+    const dir = await appRepo();
+    await writeFile(path.join(dir, "fraiseql-deploy.yaml"), Buffer.from("app:\n  description: caf\xe9\n", "latin1"));
+    const result = runCli(["init", "--yes", dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("invalid answers (fraiseql-deploy.yaml)");
+    expect(result.stderr).toContain("is not valid UTF-8");
+    expect(await listFiles(dir)).toEqual(["fraiseql-deploy.yaml", "schema.json"]);
+  });
+
+  it("--config naming a folder", async () => {
+    const dir = await appRepo();
+    await mkdir(path.join(dir, "answers"));
+    const result = runCli(["init", "--yes", "--config", path.join(dir, "answers"), dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is a folder, not an answers file");
+    expect(await listFiles(dir)).toEqual(["schema.json"]);
+  });
+
+  it.each<[string, string[], string[], RegExp]>([
+    ["no schema at all", [], [], /schema\.path: schema\.json does not exist in .*, and the image build copies it \(schema\.source: image\)/],
+    ["schema.path elsewhere", ["schema.json"], ["--set", "schema.path=graphql/schema.json"], /schema\.path: graphql\/schema\.json does not exist in /],
+    ["a compiled schema expected, only the source present", ["schema.json"], ["--set", "schema.compile=false"], /schema\.path: schema\.compiled\.json does not exist in .*Put the compiled schema \(fraiseql-cli compile\) there/],
+  ])("image mode with a missing schema (%s)", async (_name, present, args, message) => {
+    const dir = await tempDir();
+    for (const file of present) await writeFile(path.join(dir, file), sampleSchemaJson);
+    const result = runCli(["init", "--yes", ...args, dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain("set schema.source to configmap or secret");
+    expect(await listFiles(dir)).toEqual(present);
+  });
+
+  it("a schema mounted at run time needs no schema in the repository", async () => {
+    const dir = await tempDir();
+    const result = runCli(["init", "--yes", "--set", "schema.source=configmap", dir]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it.each<[string, string[], string[]]>([
+    ["a server version it does not know, listing the known ones", ["server.version=2.18.0"], ["server.version: is not a fraiseql-server version this fraiseql-deploy knows (it knows 2.19.0)"]],
+    [
+      "Rust below the server's MSRV",
+      ["build.rustVersion=1.94.1"],
+      ['build.rustVersion: must be at least 1.95.0: fraiseql-server 2.19.0 declares rust-version = "1.95.0" and does not compile with Rust 1.94.1'],
+    ],
+    ["a feature the server version lacks", ["build.cargoFeatures=metrics,no-such-feature"], ["build.cargoFeatures: names no-such-feature, which fraiseql-server 2.19.0 does not have"]],
+  ])("%s", async (_name, sets, messages) => {
+    const dir = await appRepo();
+    const result = runCli(["init", "--yes", ...sets.flatMap((s) => ["--set", s]), dir]);
+    expect(result.code).toBe(2);
+    for (const message of messages) expect(result.stderr).toContain(message);
+    expect(await listFiles(dir)).toEqual(["schema.json"]);
+  });
+});
+
+describe("fraiseql-deploy init in a Cargo workspace that holds fraiseql-server", () => {
+  it("detects it and builds the workspace package, with no pin files", async () => {
+    const dir = await tempDir();
+    await writeServerWorkspace(dir, { workspaceVersion: "2.19.0", rustVersion: "1.96.0" });
+    await writeFile(path.join(dir, "schema.compiled.json"), "{}\n");
+    const result = runCli(["init", "--yes", dir]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const saved = yaml.load(await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8")) as Record<string, Record<string, unknown>>;
+    expect(saved.server).toMatchObject({ source: "workspace", version: "2.19.0" });
+    expect(saved.schema).toMatchObject({ source: "image", compile: false, path: "schema.compiled.json" });
+    expect(saved.build).toMatchObject({ rustVersion: "1.96.0", cargoPackage: "fraiseql-server" });
+    const dockerfile = await readFile(path.join(dir, "Dockerfile"), "utf8");
+    expect(dockerfile).toContain("COPY . /src");
+    expect(dockerfile).toContain('cargo build --locked --release -p fraiseql-server --target "$TRIPLE" "${features[@]}"');
+    expect((await listFiles(dir)).filter((f) => f.startsWith("deploy/fraiseql/server/"))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
-import { cliPath, tempDir } from "../helpers.js";
+import { appRepo, cliPath } from "../helpers.js";
 
 const pipeline = (command: string) =>
   spawnSync("bash", ["-o", "pipefail", "-c", command], { encoding: "utf8", env: { ...process.env, NODE: process.execPath } });
@@ -20,7 +20,7 @@ describe("CLI output", () => {
   });
 
   it("a reader that stops early does not change the exit code of a run with findings", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     expect(spawnSync(process.execPath, [cliPath, "init", "--yes", dir]).status).toBe(0);
     await appendFile(path.join(dir, "deploy/kubernetes/service.yaml"), "broken: [unclosed\n");
     // The JSON report goes to a reader that takes one byte and leaves; the findings still exit 1.

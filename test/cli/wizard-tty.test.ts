@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { execSync, spawn } from "node:child_process";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { cliPath, repoRoot, tempDir, toolsRequired } from "../helpers.js";
+import { appRepo, cliPath, repoRoot, tempDir, toolsRequired } from "../helpers.js";
 
 const hasScript = (() => {
   try {
@@ -66,7 +66,7 @@ function drive(dir: string, steps: Step[], extraArgs: string[] = []): Promise<{ 
 
 describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
   it("asks, validates a bad reply, and writes the answers it was given", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     const { code, output } = await drive(dir, [
       { when: "Show the advanced questions", send: "\r" },
       { when: "Application name", send: "\x15Bad Name\r" },
@@ -76,10 +76,13 @@ describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
     expect(code).toBe(0);
     const answers = await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8");
     expect(answers).toContain("name: shop-api");
+    // schema.json in the folder: the wizard offers to compile it in the image, and the default is yes.
+    expect(output).toContain("Compile the schema in the image build");
+    expect(answers).toMatch(/^schema:\n {2}source: image\n {2}compile: true\n {2}path: schema\.json$/m);
   }, 90_000);
 
   it("asks per existing file: shows the diff, then overwrites on request", async () => {
-    const dir = await tempDir();
+    const dir = await appRepo();
     const first = await drive(dir, [{ when: "Show the advanced questions", send: "\r" }]);
     expect(first.code).toBe(0);
     await writeFile(path.join(dir, "Dockerfile"), "FROM my-own-image\n");

@@ -92,9 +92,9 @@ async function expectItems(base: string, query = "{ items { id name } }", timeou
   for (const row of rows) expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
 }
 
-async function composeRun(project: string, file: string, args: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<ExecResult> {
+async function composeRun(project: string, file: string, args: string[], timeoutMs: number, env: Record<string, string> = {}, input?: string): Promise<ExecResult> {
   const [bin, ...pre] = composeCmd ?? ["docker", "compose"];
-  return exec(bin ?? "docker", [...pre, "-p", project, "-f", file, ...args], { cwd: tree, timeoutMs, env });
+  return exec(bin ?? "docker", [...pre, "-p", project, "-f", file, ...args], { cwd: tree, timeoutMs, env, ...(input !== undefined ? { input } : {}) });
 }
 
 describe.skipIf(!dockerReady && !toolsRequired)(`the published fraiseql-server ${defaultServerVersion}, built and run from the generated files`, () => {
@@ -267,7 +267,7 @@ describe.skipIf(!dockerReady && !toolsRequired)(`the published fraiseql-server $
       const logs = await composeRun(project, "docker-compose.yml", ["logs", "--no-color", "--tail", "40"], 60_000);
       expect.fail(`docker compose up --wait failed: ${describeRun(up)}\n--- compose logs ---\n${tail(logs.stdout, 60)}`);
     }
-    await loadDatabase((sql) => composeRun(project, "docker-compose.yml", ["exec", "-T", "postgres", "psql", "-v", "ON_ERROR_STOP=1", "-q", "-U", "fraiseql", "-d", "fraiseql"], 60_000).then((r) => r));
+    await loadDatabase((sql) => composeRun(project, "docker-compose.yml", ["exec", "-T", "postgres", "psql", "-v", "ON_ERROR_STOP=1", "-q", "-U", "fraiseql", "-d", "fraiseql"], 60_000, { POSTGRES_HOST_PORT: pgPort }, sql));
     await expectItems(`http://127.0.0.1:${serverPort}`);
     const down = await composeRun(project, "docker-compose.yml", ["down", "-v", "--timeout", String(graceSeconds)], minutes(3));
     expect(down.exitCode, describeRun(down)).toBe(0);

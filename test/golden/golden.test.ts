@@ -9,8 +9,11 @@ import type { PartialAnswers } from "../../src/answers/fields.js";
 import { maximalAnswers, treeWith } from "../helpers.js";
 
 const cases: Record<string, PartialAnswers> = {
+  // An application repository: the published server, pinned, and schema.json compiled in the image.
   default: {},
   maximal: maximalAnswers,
+  // A Cargo workspace that builds its own fraiseql-server package, with the compiled schema committed.
+  workspace: { "server.source": "workspace", "schema.compile": false },
 };
 
 const update = process.env.UPDATE_GOLDEN === "1";

@@ -33,7 +33,7 @@ const cases: Case[] = [
   { name: "a misspelt field (strict schema of the target version)", check: "k8s-schema", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/^ {2}selector:/m, "  selecter:") },
   { name: "a removed API version", check: "k8s-schema", file: "deploy/kubernetes/hpa.yaml", mutate: replaceOnce("autoscaling/v2", "autoscaling/v2beta2") },
   { name: "a selector mismatch", check: "consistency", file: "deploy/kubernetes/service.yaml", mutate: replaceOnce(/(selector:\n(?:.*\n)*?\s+app\.kubernetes\.io\/instance: )"acme-api"/, '$1"other"') },
-  { name: "/health as the liveness probe", check: "consistency", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce(/livenessProbe:\n(\s+)tcpSocket:\n\s+port: http/, "livenessProbe:\n$1httpGet:\n$1  path: /health\n$1  port: http") },
+  { name: "/health as the liveness probe", check: "consistency", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce(/(livenessProbe:\n\s+httpGet:\n\s+path: )\/live/, "$1/health") },
   { name: "a missing bind address", check: "consistency", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce(/\s+- name: FRAISEQL_BIND_ADDR\n\s+value: "0\.0\.0\.0:8815"/, "") },
   { name: "an env var the server never reads", check: "consistency", file: "deploy/kubernetes/deployment.yaml", mutate: replaceOnce("- name: FRAISEQL_BIND_ADDR", '- name: PORT\n              value: "8815"\n            - name: FRAISEQL_BIND_ADDR') },
   { name: "a Dockerfile without the bind address", check: "runtime-contract", file: "Dockerfile", mutate: replaceOnce(/FRAISEQL_BIND_ADDR="0\.0\.0\.0:8815" \\\n\s+/, "") },

@@ -27,14 +27,19 @@ export const answersArb: fc.Arbitrary<PartialAnswers> = fc
     tracing: fc.boolean(),
     "kubernetes.version": fc.constantFrom(...supportedKubernetesVersions),
     "schema.source": fc.constantFrom("image", "configmap", "secret"),
+    "schema.compile": fc.boolean(),
+    "server.source": fc.constantFrom("crates", "workspace"),
+    extraFeatures: fc.subarray(["metrics", "federation", "auth"]),
     profile: fc.constantFrom("hardened", "standard"),
     "build.debianRelease": fc.constantFrom("trixie", "bookworm"),
     "build.platforms": fc.subarray(["linux/amd64", "linux/arm64", "linux/arm/v7"], { minLength: 1 }),
     "server.logFormat": fc.constantFrom("json", "text"),
   })
-  .map(({ tracing, ...rest }) => {
+  .map(({ tracing, extraFeatures, ...rest }) => {
     const given: PartialAnswers = { ...rest };
     if (tracing) given["tracing.otlpEndpoint"] = "http://otel-collector.monitoring:4318/v1/traces";
+    // Features of the published server 2.19.0, beside the ones tracing and Redis need.
+    given["build.cargoFeatures"] = [...(tracing ? ["tracing-opentelemetry"] : []), ...(rest["redis.enabled"] ? ["redis-rate-limiting", "redis-apq", "redis-pkce"] : []), ...extraFeatures];
     if (given["cors.enabled"]) given["cors.origins"] = ["https://app.example.com"];
     return given;
   });

@@ -28,6 +28,15 @@ describe("property: any valid answers give a valid tree", () => {
           if (p.endsWith(".json")) expect(() => JSON.parse(file.content) as unknown, p).not.toThrow();
           expect(file.content, p).not.toMatch(/&(quot|amp|lt|gt|#x27);/);
         }
+        // Both Dockerfiles share their build stages byte for byte (the second image build is a cache hit), and
+        // the pin manifest exists exactly when the image builds the published server.
+        const buildStages = (text: string, stage: string): string =>
+          text.slice(text.indexOf("\n# ---"), text.lastIndexOf("\n\n# ---", text.search(new RegExp(`\\nFROM [^\\n]* AS ${stage}\\n`))));
+        const standard = buildStages(tree.get("Dockerfile")?.content ?? "", "rootfs");
+        expect(standard).toContain(" AS builder\n");
+        expect(buildStages(tree.get("deploy/docker/Dockerfile.hardened")?.content ?? "", "runtime")).toBe(standard);
+        expect(standard.includes(" AS schema\n")).toBe(answers.schema.source === "image" && answers.schema.compile);
+        expect(tree.has("deploy/fraiseql/server/Cargo.toml")).toBe(answers.server.source === "crates");
         const description = String(given["app.description"]);
         const chart = yaml.load(tree.get("deploy/kubernetes/helm/fraiseql/Chart.yaml")?.content ?? "") as { description?: string } | undefined;
         if (chart?.description !== undefined && description.trim() !== "") expect(chart.description).toBe(description);

@@ -6,7 +6,7 @@ import { detectProject } from "../../src/answers/detect.js";
 import { parseAnswersText, serializeAnswers } from "../../src/answers/file.js";
 import { coerceText, missingRequired, parseSetFlags, resolveAnswers } from "../../src/answers/resolve.js";
 import { InvalidAnswersError } from "../../src/errors.js";
-import { answersWith, facts, maximalAnswers, tempDir } from "../helpers.js";
+import { answersWith, facts, maximalAnswers, sampleSchemaJson, tempDir, writeServerWorkspace } from "../helpers.js";
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -79,6 +79,10 @@ describe("answers schema", () => {
     expect(missing).not.toContain("server.logFormat");
     expect(missing).not.toContain("ingress.host");
     expect(missingRequired({ "ingress.enabled": true }, facts)).toContain("ingress.host");
+    // Whether the image compiles the schema is asked when the image holds it; where the server comes from is advanced.
+    expect(missing).toContain("schema.compile");
+    expect(missingRequired({ "schema.source": "secret" }, facts)).not.toContain("schema.compile");
+    for (const key of ["server.source", "server.version", "build.cargoPackage"]) expect(missing).not.toContain(key);
   });
 });
 
@@ -145,6 +149,62 @@ describe("project detection", () => {
     await writeFile(path.join(dir, "Cargo.toml"), '[package]\nname = "x"\nversion = "0.3.0"\nrust-version = "1.94"\n');
     const detected = await detectProject(dir);
     expect(detected).toMatchObject({ rustVersion: "1.94", crateVersion: "0.3.0" });
-    expect(resolveAnswers({}, detected, "t").build.rustVersion).toBe("1.94");
+    expect(detected.serverWorkspace).toBeUndefined();
+    // Not the server's workspace: the image builds the published server, whose MSRV rules the builder.
+    expect(resolveAnswers({}, detected, "t").build.rustVersion).toBe("1.95.0");
+    // The same Rust version drives a workspace build when it is at least the MSRV.
+    expect(resolveAnswers({ "server.source": "workspace" }, { ...detected, rustVersion: "1.96" }, "t").build.rustVersion).toBe("1.96");
+  });
+
+  it.each<[string, (dir: string) => Promise<void>, { version?: string } | undefined]>([
+    ["members glob, version inherited from [workspace.package]", (dir) => writeServerWorkspace(dir, { workspaceVersion: "2.19.0" }), { version: "2.19.0" }],
+    ["members listed by path, version of its own", (dir) => writeServerWorkspace(dir, { members: ["server"], memberDir: "server", memberVersion: "2.19.0", workspaceVersion: "9.9.9" }), { version: "2.19.0" }],
+    ["members glob over several folders", (dir) => writeServerWorkspace(dir, { members: ["libs/*", "apps/*"], memberDir: "apps/fraiseql-server", workspaceVersion: "2.19.0" }), { version: "2.19.0" }],
+    ["no version anywhere", (dir) => writeServerWorkspace(dir), {}],
+    [
+      "the package at the root",
+      (dir) => writeFile(path.join(dir, "Cargo.toml"), '[package]\nname = "fraiseql-server"\nversion = "2.19.0"\nedition = "2024"\n'),
+      { version: "2.19.0" },
+    ],
+    [
+      "the package at the root of its own workspace, version from [workspace.package]",
+      (dir) => writeFile(path.join(dir, "Cargo.toml"), '[workspace]\nmembers = []\n[workspace.package]\nversion = "2.19.0"\n[package]\nname = "fraiseql-server"\nversion.workspace = true\n'),
+      { version: "2.19.0" },
+    ],
+    ["a workspace without the server", (dir) => writeServerWorkspace(dir, { packageName: "acme-api", workspaceVersion: "2.19.0" }), undefined],
+    ["a server folder the workspace does not list", (dir) => writeServerWorkspace(dir, { members: ["api"], workspaceVersion: "2.19.0" }), undefined],
+    ["a members glob over a missing folder", (dir) => writeFile(path.join(dir, "Cargo.toml"), '[workspace]\nmembers = ["crates/*"]\n'), undefined],
+    ["a broken member manifest", async (dir) => {
+      await writeServerWorkspace(dir, { workspaceVersion: "2.19.0" });
+      await writeFile(path.join(dir, "crates", "fraiseql-server", "Cargo.toml"), "[package\nname = ");
+    }, undefined],
+    ["no Cargo.toml at all", async () => {}, undefined],
+  ])("finds the server's Cargo workspace: %s", async (_name, setUp, expected) => {
+    const dir = await tempDir();
+    await setUp(dir);
+    const detected = await detectProject(dir);
+    expect(detected.serverWorkspace).toEqual(expected);
+    const answers = resolveAnswers({}, detected, "t");
+    expect(answers.server.source).toBe(expected ? "workspace" : "crates");
+    expect(answers.server.version).toBe(expected?.version ?? "2.19.0");
+  });
+
+  it.each<[string, string[], { schemaPath?: string; schemaSourcePath?: string }, { compile: boolean; path: string }]>([
+    ["schema.json", ["schema.json"], { schemaSourcePath: "schema.json" }, { compile: true, path: "schema.json" }],
+    ["schema/schema.json", ["schema/schema.json"], { schemaSourcePath: "schema/schema.json" }, { compile: true, path: "schema/schema.json" }],
+    ["schema.compiled.json", ["schema.compiled.json"], { schemaPath: "schema.compiled.json" }, { compile: false, path: "schema.compiled.json" }],
+    ["build/schema.compiled.json", ["build/schema.compiled.json"], { schemaPath: "build/schema.compiled.json" }, { compile: false, path: "build/schema.compiled.json" }],
+    ["both, in the root", ["schema.json", "schema.compiled.json"], { schemaPath: "schema.compiled.json", schemaSourcePath: "schema.json" }, { compile: true, path: "schema.json" }],
+    ["neither", ["README.md"], {}, { compile: true, path: "schema.json" }],
+  ])("finds the schema (%s) and defaults schema.compile and schema.path from it", async (_name, files, found, expected) => {
+    const dir = await tempDir();
+    for (const file of files) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), sampleSchemaJson);
+    }
+    const detected = await detectProject(dir);
+    expect({ schemaPath: detected.schemaPath, schemaSourcePath: detected.schemaSourcePath }).toEqual({ schemaPath: undefined, schemaSourcePath: undefined, ...found });
+    const answers = resolveAnswers({}, detected, "t");
+    expect({ compile: answers.schema.compile, path: answers.schema.path }).toEqual(expected);
   });
 });

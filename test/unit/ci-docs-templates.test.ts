@@ -32,6 +32,8 @@ const cases: Record<string, PartialAnswers> = {
     "build.platforms": ["linux/amd64"],
     replicas: 1,
   },
+  // A Cargo workspace that builds its own server, with the schema in a ConfigMap.
+  workspace: { "server.source": "workspace", "schema.source": "configmap", "build.cargoFeatures": ["metrics"] },
 };
 
 const WORKFLOWS = [".github/workflows/build-docker.yml", ".github/workflows/build-sbom.yml", ".github/workflows/test-k8s.yml"];
@@ -195,7 +197,7 @@ describe.each(Object.entries(cases))("CI, scripts and docs: %s answers", (_name,
     expect(doc.indexOf("```mermaid")).toBeLessThan(doc.indexOf("## Quick start"));
     const chart = blocks[0] ?? "";
     expect(chart.startsWith("flowchart")).toBe(true);
-    const mustName = [answers.app.name, answers.app.namespace, answers.database.existingSecret, `port ${answers.server.port}`, ctx.derived.deployImageRef];
+    const mustName = [answers.app.name, answers.app.namespace, answers.database.existingSecret, `port ${answers.server.port}`, ctx.derived.deployImageRef, `PostgreSQL ${ctx.derived.server.postgresMin}+`];
     if (answers.metrics.enabled) mustName.push(answers.metrics.existingSecret, "Prometheus", "/metrics", `namespace ${answers.metrics.prometheusNamespace}`);
     if (answers.ingress.enabled) mustName.push(`host ${answers.ingress.host}`, `Ingress ${answers.app.name}`);
     if (answers.ingress.enabled && answers.ingress.tls.enabled) mustName.push(answers.ingress.tls.clusterIssuer);
@@ -244,11 +246,61 @@ describe.each(Object.entries(cases))("CI, scripts and docs: %s answers", (_name,
       expect(runbooks).toContain(`## ${heading}`);
     }
     expect(file(tree, "docs/DEPLOYMENT_CHECKLIST.md")).toMatch(/^- \[ \] /m);
+    // The PostgreSQL the server version accepts (2.19.0 refuses to boot on anything older than 18), nowhere an older one.
+    expect(file(tree, "docs/DEPLOYMENT_CHECKLIST.md")).toContain(
+      `PostgreSQL ${ctx.derived.server.postgresMin} or later (fraiseql-server ${answers.server.version} refuses to start against an older one)`,
+    );
+    expect(all).not.toMatch(/PostgreSQL 1[0-7]\b|PostgreSQL 9\./);
     // Secret names appear wherever the docs tell you what to create.
     expect(all).toContain(answers.database.existingSecret);
     if (answers.metrics.enabled) expect(all).toContain(answers.metrics.existingSecret);
     // Handlebars output never leaks: GitHub and Go template braces appear only where meant.
     expect(all).not.toMatch(/\{\{(?! json \.(SBOM|Provenance)\b)/);
+  });
+
+  it("names the server version and what it needs: Rust, PostgreSQL, the lock file", async () => {
+    const tree = await treeWith(given);
+    const deployment = file(tree, "docs/DEPLOYMENT.md");
+    const section = deployment.slice(deployment.indexOf("## Server version"), deployment.indexOf("\n## ", deployment.indexOf("## Server version") + 1));
+    expect(section).toContain(`This deployment follows fraiseql-server **${answers.server.version}**, built from ${ctx.derived.fromCrates ? "crates.io" : "this repository's Cargo workspace"}.`);
+    expect(section).toContain(`| Rust (builder image) | ${ctx.derived.server.rustVersion} or later (\`build.rustVersion\`: ${answers.build.rustVersion}) |`);
+    expect(section).toContain(`| PostgreSQL | ${ctx.derived.server.postgresMin} or later: the server refuses to boot against an older one |`);
+    expect(section.includes("`deploy/fraiseql/server/Cargo.lock`, written by `npx fraiseql-deploy lock`"), "the lock file row").toBe(ctx.derived.fromCrates);
+    // Features: in the pin manifest for the published crate, --features for a workspace package.
+    if (ctx.derived.fromCrates) expect(deployment).toContain(`published \`fraiseql-server\` ${answers.server.version} from crates.io with`);
+    else expect(deployment).toContain(`\`${answers.build.cargoPackage}\` package with \`--features ${ctx.derived.cargoFeaturesCsv}\``);
+  });
+
+  it("compiles the schema where it is kept: in the image build, or in CI and by the docs' commands for a ConfigMap/Secret", async () => {
+    const tree = await treeWith(given);
+    const jobs = Object.fromEntries(jobsOf(load(tree, ".github/workflows/test-k8s.yml")));
+    const deployment = file(tree, "docs/DEPLOYMENT.md");
+    // The same fraiseql-cli as the image's: from the pinned lock (crates) or the workspace's own lock, --locked.
+    const buildCli = ctx.derived.fromCrates
+      ? "cargo build --release --locked --manifest-path deploy/fraiseql/server/Cargo.toml -p fraiseql-cli"
+      : "cargo build --release --locked -p fraiseql-cli";
+    const binary = ctx.derived.fromCrates ? "deploy/fraiseql/server/target/release/fraiseql-cli" : "target/release/fraiseql-cli";
+    const compile = `${binary} compile ${ctx.derived.schemaSourcePath} -o ${answers.schema.path}`;
+    if (!ctx.derived.schemaInImage) {
+      // On the Rust the server needs.
+      const schemaJob = jobs.schema;
+      expect(schemaJob).toBeDefined();
+      const steps = stepsOf(schemaJob ?? {});
+      const runs = steps.map((step) => (typeof step.run === "string" ? step.run.trim() : ""));
+      expect(runs).toContain(`rustup toolchain install ${answers.build.rustVersion} --profile minimal\nrustup default ${answers.build.rustVersion}`);
+      expect(runs).toContain(buildCli);
+      expect(runs).toContain(compile);
+      const upload = steps.find((step) => typeof step.uses === "string" && step.uses.startsWith("actions/upload-artifact@"));
+      expect(upload?.with).toEqual({ name: "compiled-schema", path: answers.schema.path, "if-no-files-found": "error" });
+      expect(deployment).toContain(buildCli);
+      expect(deployment).toContain(compile);
+    } else {
+      expect(jobs).not.toHaveProperty("schema");
+      expect(deployment).not.toContain(compile);
+    }
+    if (ctx.derived.compileSchema) {
+      expect(deployment).toContain(`the image build compiles \`${answers.schema.path}\` with fraiseql-cli ${answers.server.version}\n   in a stage of its own`);
+    }
   });
 
   it("keeps hostile answer text inert in the docs", async () => {

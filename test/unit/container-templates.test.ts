@@ -29,6 +29,8 @@ const HARDENED = "deploy/docker/Dockerfile.hardened";
 const DEV = "docker-compose.yml";
 const PROD = "docker-compose.prod.yml";
 const PROMETHEUS = "deploy/docker/prometheus.yml";
+const PIN_MANIFEST = "deploy/fraiseql/server/Cargo.toml";
+const PIN_SOURCE = "deploy/fraiseql/server/pin.rs";
 
 interface Rendered {
   answers: Answers;
@@ -77,12 +79,17 @@ const cases: Record<string, PartialAnswers> = {
     "server.port": 9443,
     "app.description": hostileDescription,
   },
+  // A Cargo workspace that builds its own server package, with a schema compiled outside the image.
   "metrics off, text logs, other package": {
+    "server.source": "workspace",
     "metrics.enabled": false,
     "server.logFormat": "text",
     "build.cargoPackage": "my-fraiseql",
+    "schema.compile": false,
     "schema.path": "build/schema/schema.compiled.json",
   },
+  "workspace, schema compiled in the image": { "server.source": "workspace" },
+  "published server, compiled schema committed": { "schema.compile": false },
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -125,12 +132,21 @@ function envOf(stage: Stage): Map<string, string> {
   return env;
 }
 
-/** The text from the first line to the start of the stage after `builder` (the shared build stages). */
-function buildStagesText(text: string): string {
+/**
+ * The shared build stages: the text from the first `# ---` line up to the comment block that opens `stage`
+ * (`rootfs` in the Dockerfile, `runtime` in the hardened one). Everything in between (source, builder and,
+ * when the image compiles the schema, compiler and schema) must be byte-identical in both files.
+ */
+function buildStagesText(text: string, stage: string): string {
   const start = text.indexOf("\n# ---");
-  const afterBuilder = text.indexOf("\nFROM ", text.indexOf(" AS builder\n"));
-  const end = text.lastIndexOf("\n\n# ---", afterBuilder);
-  return text.slice(start, end);
+  const from = new RegExp(`\\nFROM [^\\n]* AS ${stage}\\n`).exec(text)?.index ?? -1;
+  if (start < 0 || from < 0) throw new Error(`no build stages before the ${stage} stage`);
+  return text.slice(start, text.lastIndexOf("\n\n# ---", from));
+}
+
+/** The stage names a Dockerfile must have for these answers, in order. */
+function expectedStages(ctx: TemplateContext, kind: "standard" | "hardened"): string[] {
+  return ["source", "builder", ...(ctx.derived.compileSchema ? ["compiler", "schema"] : []), ...(kind === "standard" ? ["rootfs"] : []), "runtime"];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,7 +252,13 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
       const fetch = runs.find((r) => r.includes("cargo fetch"));
       const build = runs.find((r) => r.includes("cargo build"));
       expect(fetch).toContain("cargo fetch --locked");
-      expect(build).toContain(`cargo build --locked --release -p ${answers.build.cargoPackage} --target "$TRIPLE" "\${features[@]}"`);
+      if (ctx.derived.fromCrates) {
+        // The published server: the package fraiseql-server of the pin manifest, with the features named there.
+        expect(build).toContain('cargo build --locked --release -p fraiseql-server --target "$TRIPLE";');
+        expect(build).not.toMatch(/--features|CARGO_FEATURES/);
+      } else {
+        expect(build).toContain(`cargo build --locked --release -p ${answers.build.cargoPackage} --target "$TRIPLE" "\${features[@]}"`);
+      }
       for (const run of [fetch, build]) {
         // Source bind-mounted read-only (no rw), registry and git db cached.
         expect(run).toMatch(/--mount=type=bind,from=source,source=\/src,target=\/src\s/);
@@ -248,28 +270,106 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
       expect(build).toContain("--mount=type=cache,id=target-$TARGETPLATFORM,target=/build/target");
       expect(build).toMatch(/cargo build .*; +install -D -m 0555 "\$CARGO_TARGET_DIR\/\$TRIPLE\/release\/fraiseql-server" \/out\/fraiseql-server/);
       expect(build).toMatch(/od -An -tu2 -j18 -N2 \/out\/fraiseql-server/);
-      // Features: ARG default from the answers, passed only when non-empty.
       const argFeatures = builder?.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("CARGO_FEATURES="));
-      expect(argFeatures?.args).toBe(`CARGO_FEATURES=${dockerfileString(ctx.derived.cargoFeaturesCsv)}`);
-      expect(build).toContain('if [ -n "$CARGO_FEATURES" ]; then features=(--features "$CARGO_FEATURES"); fi');
+      if (ctx.derived.fromCrates) {
+        // No build argument can change what the pin manifest and its lock file say.
+        expect(argFeatures, path).toBeUndefined();
+      } else {
+        // Features: ARG default from the answers, passed only when non-empty.
+        expect(argFeatures?.args).toBe(`CARGO_FEATURES=${dockerfileString(ctx.derived.cargoFeaturesCsv)}`);
+        expect(build).toContain('if [ -n "$CARGO_FEATURES" ]; then features=(--features "$CARGO_FEATURES"); fi');
+      }
       // The target ARGs are declared in the stage before they are used.
       const keywords = builder?.instructions.map((i) => `${i.keyword} ${i.args.split(/[\s=]/)[0] ?? ""}`) ?? [];
       expect(keywords.indexOf("ARG TARGETPLATFORM")).toBeGreaterThanOrEqual(0);
       expect(keywords.indexOf("ARG TARGETPLATFORM")).toBeLessThan(keywords.findIndex((k) => k.startsWith("RUN")));
-      // The source stage drops what only the runtime stage copies, so editing it does not recompile.
       const source = stages.find((s) => s.name === "source");
-      expect(source?.instructions.map((i) => i.keyword)).toEqual(["COPY", "RUN"]);
-      expect(source?.instructions[1]?.args).toContain("/src/deploy/fraiseql");
-      expect(source?.instructions[1]?.args).toContain(`/src/${answers.schema.path}`);
+      expect(source?.from).toBe(ctx.derived.builderImage);
+      if (ctx.derived.fromCrates) {
+        // The source stage holds the pin manifest (and its lock) only: nothing else in the repository recompiles.
+        expect(source?.instructions.map((i) => i.keyword)).toEqual(["SHELL", "WORKDIR", "COPY", "RUN"]);
+        expect(source?.instructions[1]?.args).toBe("/src");
+        expect(source?.instructions[2]?.args).toBe('["deploy/fraiseql/server", "/src"]');
+        // Without a committed lock the build still resolves, and warns that it is not reproducible.
+        const resolve = source?.instructions[3]?.args ?? "";
+        expect(resolve).toMatch(/^--mount=type=cache,target=\/usr\/local\/cargo\/registry,sharing=locked\s/);
+        expect(resolve).toMatch(/if \[ ! -f Cargo\.lock \]; then +echo "warning: [^"]*fraiseql-deploy lock[^"]*" >&2; +cargo generate-lockfile; +fi$/);
+      } else {
+        // The source stage drops what only the runtime stage copies, so editing it does not recompile.
+        expect(source?.instructions.map((i) => i.keyword)).toEqual(["COPY", "RUN"]);
+        expect(source?.instructions[0]?.args).toBe(". /src");
+        expect(source?.instructions[1]?.args).toContain("/src/deploy/fraiseql");
+        expect(source?.instructions[1]?.args).toContain(`/src/${answers.schema.path}`);
+      }
+    }
+  });
+
+  it("published server: the pin manifest pins fraiseql-server and fraiseql-cli at server.version with the answers' features", async () => {
+    const { tree, file, ctx, answers } = await render(given);
+    if (!ctx.derived.fromCrates) {
+      // A workspace's own Cargo.toml and Cargo.lock pin its build: no pin files.
+      expect(tree.has(PIN_MANIFEST)).toBe(false);
+      expect(tree.has(PIN_SOURCE)).toBe(false);
+      return;
+    }
+    const manifest = file(PIN_MANIFEST);
+    expect(manifest.startsWith("# Generated by fraiseql-deploy 0.0.0-test ")).toBe(true);
+    const toml = parseToml(manifest) as Obj;
+    expect(toml.package).toEqual({ name: "fraiseql-server-pin", version: "0.0.0", edition: "2024", "rust-version": answers.build.rustVersion, publish: false });
+    expect(toml.lib).toEqual({ path: "pin.rs" });
+    expect(toml.dependencies).toEqual({
+      "fraiseql-server": { version: `=${answers.server.version}`, features: answers.build.cargoFeatures },
+      "fraiseql-cli": { version: `=${answers.server.version}` },
+    });
+    // A workspace of its own, so a Cargo workspace around it never adopts it.
+    expect(toml.workspace).toEqual({});
+    const pin = file(PIN_SOURCE);
+    expect(pin.startsWith("// Generated by fraiseql-deploy 0.0.0-test")).toBe(true);
+    expect(pin.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("//"))).toEqual([]);
+  });
+
+  it("the schema reaches the image in one stage only, so a schema edit never recompiles the server", async () => {
+    const { file, ctx, answers } = await render(given);
+    for (const [path, kind] of [[DOCKERFILE, "standard"], [HARDENED, "hardened"]] as const) {
+      const text = file(path);
+      const stages = stagesOf(text);
+      expect(stages.map((s) => s.name), path).toEqual(expectedStages(ctx, kind));
+      const readers = stages.filter((s) => s.instructions.some((i) => i.keyword === "COPY" && i.args.includes(JSON.stringify(answers.schema.path)))).map((s) => s.name);
+      expect(readers, path).toEqual(ctx.derived.compileSchema ? ["schema"] : ctx.derived.schemaInImage ? ["runtime"] : []);
+      if (!ctx.derived.compileSchema) {
+        expect(parseDockerfile(text).filter((i) => i.args.includes("fraiseql-cli")), path).toEqual([]);
+        continue;
+      }
+      // compiler: fraiseql-cli of the server's version, built once, natively, from the same source stage.
+      const compiler = stages.find((s) => s.name === "compiler");
+      expect(text).toContain(`FROM --platform=$BUILDPLATFORM ${ctx.derived.builderImage} AS compiler`);
+      const args = compiler?.instructions.filter((i) => i.keyword === "ARG").map((i) => i.args);
+      expect(args).toEqual(["BUILDPLATFORM"]);
+      const build = compiler?.instructions.find((i) => i.keyword === "RUN")?.args ?? "";
+      expect(build).toMatch(/--mount=type=bind,from=source,source=\/src,target=\/src\s/);
+      expect(build).toContain("--mount=type=cache,target=/usr/local/cargo/registry,sharing=locked");
+      expect(build).toContain("--mount=type=cache,id=target-$BUILDPLATFORM,target=/build/target,sharing=locked");
+      expect(build).toContain('cargo build --locked --release -p fraiseql-cli --target "$host";');
+      expect(build).toMatch(/install -D -m 0555 "\$CARGO_TARGET_DIR\/\$host\/release\/fraiseql-cli" \/out\/fraiseql-cli$/);
+      // schema: the only stage that reads the schema; native, on the runtime's Debian release (same glibc as the compiler's).
+      expect(text).toContain(`FROM --platform=$BUILDPLATFORM ${ctx.derived.runtimeImage} AS schema`);
+      expect(stages.find((s) => s.name === "schema")?.instructions.map((i) => `${i.keyword} ${i.args}`)).toEqual([
+        "COPY --link --from=compiler /out/fraiseql-cli /usr/local/bin/fraiseql-cli",
+        `COPY --link [${JSON.stringify(answers.schema.path)}, "/schema/schema.json"]`,
+        'RUN ["fraiseql-cli", "compile", "/schema/schema.json", "--output", "/schema/schema.compiled.json"]',
+      ]);
+      expect(text.split("\n").find((l) => l.startsWith("# Stages:"))).toContain("compiler -> schema (native)");
     }
   });
 
   it("both Dockerfiles share byte-identical build stages (the second build is a cache hit)", async () => {
-    const { file } = await render(given);
-    const standard = buildStagesText(file(DOCKERFILE));
-    expect(standard).toContain(" AS source\n");
-    expect(standard).toContain(" AS builder\n");
-    expect(buildStagesText(file(HARDENED))).toBe(standard);
+    const { file, ctx } = await render(given);
+    const standard = buildStagesText(file(DOCKERFILE), "rootfs");
+    // Every build stage is in the shared text, and nothing of the runtime stages.
+    const names = [...standard.matchAll(/^FROM .* AS (\S+)$/gm)].map((m) => m[1]);
+    expect(names).toEqual(expectedStages(ctx, "hardened").slice(0, -1));
+    expect(standard).not.toMatch(/ AS (rootfs|runtime)\n|^(ENTRYPOINT|USER|LABEL) /m);
+    expect(buildStagesText(file(HARDENED), "runtime")).toBe(standard);
   });
 
   it("both runtime stages follow the contract: paired Debian, USER 65532, exec ENTRYPOINT, env, read-only files", async () => {
@@ -307,7 +407,9 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
       expect(copies, path).toContain("--link --from=builder --chmod=0555 /out/fraiseql-server /usr/local/bin/fraiseql-server");
       expect(copies, path).toContain("--link --chmod=0444 deploy/fraiseql/server.toml /etc/fraiseql/config/server.toml");
       const schemaCopy = copies.filter((c) => c.includes("/etc/fraiseql/schema/"));
-      if (ctx.derived.schemaInImage) {
+      if (ctx.derived.compileSchema) {
+        expect(schemaCopy, path).toEqual(["--link --from=schema --chmod=0444 /schema/schema.compiled.json /etc/fraiseql/schema/schema.compiled.json"]);
+      } else if (ctx.derived.schemaInImage) {
         expect(schemaCopy, path).toEqual([`--link --chmod=0444 [${JSON.stringify(answers.schema.path)}, "/etc/fraiseql/schema/schema.compiled.json"]`]);
       } else {
         expect(schemaCopy, path).toEqual([]);
@@ -346,11 +448,12 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
   });
 
   it("hardened image: distroless, no shell use, no HEALTHCHECK, documents the read-only root filesystem", async () => {
-    const { file } = await render(given);
+    const { file, ctx } = await render(given);
     const text = file(HARDENED);
     const stage = finalStage(text);
     expect(stage.instructions.map((i) => i.keyword)).not.toContain("HEALTHCHECK");
-    expect(stagesOf(text).map((s) => s.name)).toEqual(["source", "builder", "runtime"]);
+    expect(stagesOf(text).map((s) => s.name)).toEqual(expectedStages(ctx, "hardened"));
+    expect(stage.instructions.map((i) => i.keyword)).not.toContain("RUN");
     expect(text).toContain("--read-only");
     expect(text).toContain("readOnlyRootFilesystem");
     expect(text).not.toContain("curl -f");
@@ -359,7 +462,12 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
   it(".dockerignore keeps the build inputs and drops VCS, build output, secrets and reports", async () => {
     const { file, answers } = await render(given);
     const text = file(".dockerignore");
-    const kept = ["Cargo.toml", "Cargo.lock", "crates/fraiseql-server/src/main.rs", "src/main.rs", "build.rs", ".cargo/config.toml", "README.md", answers.schema.path, "deploy/fraiseql/server.toml", ".env.example", "rust-toolchain.toml"];
+    const kept = [
+      "Cargo.toml", "Cargo.lock", "crates/fraiseql-server/src/main.rs", "src/main.rs", "build.rs", ".cargo/config.toml", "README.md", answers.schema.path,
+      "deploy/fraiseql/server.toml", ".env.example", "rust-toolchain.toml",
+      // The pin manifest, its lock and pin.rs: the source stage of the published-server build copies the folder.
+      "deploy/fraiseql/server/Cargo.toml", "deploy/fraiseql/server/Cargo.lock", "deploy/fraiseql/server/pin.rs",
+    ];
     for (const p of kept) expect(dockerignoreExcludes(text, p), `keeps ${p}`).toBe(false);
     const dropped = ["target/release/fraiseql-server", "crates/x/target/debug/a", ".git/HEAD", "node_modules/a/b.js", "web/node_modules/a", ".env", ".env.production", "config/.env", "sbom/x.spdx.json", "report.sarif", "deploy/kubernetes/deployment.yaml", "docker-compose.yml", "fraiseql-deploy.yaml"];
     for (const p of dropped) expect(dockerignoreExcludes(text, p), `drops ${p}`).toBe(true);
@@ -384,10 +492,13 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
     for (const name of Object.keys(env)) expect(serverEnvVars.has(name), name).toBe(true);
     expect(env.FRAISEQL_METRICS_ENABLED).toBe(answers.metrics.enabled ? "true" : undefined);
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(ctx.derived.otlp.enabled ? "http://jaeger:4318/v1/traces" : undefined);
+    // A schema the image compiles is in the image: mounting the uncompiled source over it would break the server.
     expect(server.volumes).toEqual([
-      { type: "bind", source: answers.schema.path, target: ctx.derived.paths.schemaFile, read_only: true, bind: { create_host_path: false } },
+      ...(ctx.derived.compileSchema ? [] : [{ type: "bind", source: answers.schema.path, target: ctx.derived.paths.schemaFile, read_only: true, bind: { create_host_path: false } }]),
       { type: "bind", source: "deploy/fraiseql/server.toml", target: ctx.derived.paths.configFile, read_only: true, bind: { create_host_path: false } },
     ]);
+    // The header says how an edit reaches the running server.
+    expect(text.includes("only the schema stage re-runs"), "schema edits need a rebuild").toBe(ctx.derived.compileSchema);
     expectHardened(server);
     expect(obj(server.depends_on).postgres).toEqual({ condition: "service_healthy", restart: true });
 
@@ -399,9 +510,12 @@ describe.each(Object.entries(cases))("container templates: %s", (_name, given) =
     expect(obj(services.fraiseql).ports).toEqual([{ target: answers.server.port, published: answers.server.port, host_ip: "127.0.0.1", protocol: "tcp" }]);
 
     const postgres = obj(services.postgres);
-    expect(postgres.image).toBe(`postgres:17-${answers.build.debianRelease}`);
+    // The oldest PostgreSQL major the server version accepts, on the builder's Debian release.
+    expect(postgres.image).toBe(ctx.derived.postgresImage);
+    expect(postgres.image).toBe(`postgres:${ctx.derived.server.postgresMin}-${answers.build.debianRelease}`);
     expect(obj(postgres.healthcheck).test).toEqual(["CMD-SHELL", 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"']);
-    expect(postgres.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
+    // PostgreSQL 18 images keep their data under /var/lib/postgresql/<major>/ and refuse a mount at the old .../data.
+    expect(postgres.volumes).toEqual(["postgres-data:/var/lib/postgresql"]);
     expect(obj(doc.volumes)).toHaveProperty("postgres-data");
 
     // Optional services: Redis on when the answers use it, else behind profile cache; observability behind its profile.
@@ -560,7 +674,16 @@ describe("container templates: hostile answers", () => {
     expect(file(DOCKERFILE)).toContain("FROM --platform=$BUILDPLATFORM rust:1.95.0-slim-bookworm AS builder");
     expect(finalStage(file(DOCKERFILE)).from).toBe("debian:bookworm-slim");
     expect(finalStage(file(HARDENED)).from).toBe("gcr.io/distroless/cc-debian12:nonroot");
-    expect(file(DEV)).toContain("image: postgres:17-bookworm");
+    expect(file(DEV)).toContain('image: "postgres:18-bookworm"');
+  });
+
+  it("a schema path in the answers changes no stage that compiles", async () => {
+    const a = await render({ "schema.path": "schema.json" });
+    const b = await render({ "schema.path": "graphql/app-schema.json" });
+    for (const path of [DOCKERFILE, HARDENED]) {
+      expect(buildStagesText(b.file(path), "schema"), path).toBe(buildStagesText(a.file(path), "schema"));
+      expect(b.file(path), path).not.toBe(a.file(path));
+    }
   });
 
   it("FRAISEQL_ENV appears in the dev compose file only", async () => {
@@ -568,5 +691,47 @@ describe("container templates: hostile answers", () => {
     const setters = [...tree].filter(([p, f]) => !p.endsWith(".md") && /FRAISEQL_ENV\b/.test(f.content)).map(([p]) => p);
     expect(setters.filter((p) => [DOCKERFILE, HARDENED, PROD, ".env.example", PROMETHEUS].includes(p))).toEqual([]);
     expect(setters).toContain(DEV);
+  });
+});
+
+describe("container templates: where the server comes from", () => {
+  it("by default the image builds the published fraiseql-server 2.19.0 with the Rust it needs", async () => {
+    const { answers, ctx, file } = await render({});
+    expect(answers.server).toMatchObject({ source: "crates", version: "2.19.0" });
+    expect(answers.build.rustVersion).toBe("1.95.0");
+    expect(ctx.derived).toMatchObject({ fromCrates: true, compileSchema: true, serverVersionReq: "=2.19.0", postgresImage: "postgres:18-trixie" });
+    expect(file(DOCKERFILE)).toContain("FROM --platform=$BUILDPLATFORM rust:1.95.0-slim-trixie AS builder");
+    expect(file(DOCKERFILE)).toContain("fraiseql-server 2.19.0");
+  });
+
+  it("cargo features go into the pin manifest, never into the Dockerfiles", async () => {
+    const plain = await render({});
+    const metrics = await render({ "build.cargoFeatures": ["metrics", "tracing-opentelemetry"], "tracing.otlpEndpoint": "http://otel:4318/v1/traces" });
+    for (const path of [DOCKERFILE, HARDENED]) expect(metrics.file(path), path).toBe(plain.file(path));
+    expect(obj(obj(parseToml(metrics.file(PIN_MANIFEST)).dependencies)["fraiseql-server"]).features).toEqual(["metrics", "tracing-opentelemetry"]);
+    expect(obj(obj(parseToml(plain.file(PIN_MANIFEST)).dependencies)["fraiseql-server"]).features).toEqual([]);
+  });
+
+  it("a workspace build keeps the build argument for its features and has no pin files", async () => {
+    const { tree, file } = await render({ "server.source": "workspace", "build.cargoFeatures": ["metrics"] });
+    expect(file(DOCKERFILE)).toContain('ARG CARGO_FEATURES="metrics"');
+    expect(file(DOCKERFILE)).not.toMatch(/deploy\/fraiseql\/server(?!\.toml)/);
+    expect([...tree.keys()].filter((p) => p.startsWith("deploy/fraiseql/server/"))).toEqual([]);
+  });
+});
+
+describe("container templates: what the server checks at boot", () => {
+  it.each(Object.entries(cases))("the whole tree passes server-boot (%s)", async (_name, given) => {
+    const { tree, answers } = await render(given);
+    const ctx: VerifyContext = {
+      root: "/nonexistent",
+      answers,
+      files: new Map([...tree].map(([p, f]) => [p, f.content])),
+      tools: new Map(),
+      scratch: "/nonexistent",
+    };
+    const check = builtinChecks.find((c) => c.id === "server-boot");
+    expect(check).toBeDefined();
+    expect(await check?.run(ctx)).toEqual([]);
   });
 });

@@ -256,6 +256,9 @@ describe("helm chart: values.yaml", () => {
       "app.description": "Chart.yaml description",
       "kubernetes.version": "Chart.yaml kubeVersion; the templates read .Capabilities.KubeVersion",
       "schema.path": "a repository path, used at build time only",
+      "schema.compile": "the image build (its schema stage); the chart mounts or bakes in the compiled schema either way",
+      "server.source": "how the image builds the server (Dockerfiles, deploy/fraiseql/server/); the chart deploys the image",
+      "server.version": "the server the image builds (pin manifest) and the PostgreSQL minimum in the docs; the chart deploys image.tag",
     };
     const inValues = new Set(Object.values(valuesFromAnswers));
     for (const field of fields) {
@@ -461,7 +464,7 @@ describe("helm chart: templates", () => {
     for (const name of names) expect(serverEnvVars.has(name), name).toBe(true);
     expect(deployment).not.toContain("FRAISEQL_ENV");
     for (const text of (await templates()).values()) expect(text).not.toMatch(/path: \/health/);
-    expect(deployment).toMatch(/livenessProbe:\n\s+tcpSocket:\n\s+port: http/);
+    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/live\n\s+port: http\n/);
   });
 
   it("follow CONVENTIONS.md in the Deployment", async () => {

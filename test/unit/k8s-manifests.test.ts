@@ -10,7 +10,7 @@ import { parse as parseToml } from "smol-toml";
 import type { PartialAnswers } from "../../src/answers/fields.js";
 import type { Answers } from "../../src/answers/types.js";
 import { checkPodSecurityRestricted } from "../../src/k8s/pod-security.js";
-import { serverEnvVars } from "../../src/k8s/contract.js";
+import { databaseProbePaths, serverEnvVars } from "../../src/k8s/contract.js";
 import { validateKubernetesObject } from "../../src/k8s/validate.js";
 import { renderServerToml } from "../../src/generate/server-toml.js";
 import { renderTree, type Tree } from "../../src/generate/tree.js";
@@ -232,11 +232,13 @@ describe.each(cases)("kubernetes manifests: $label", ({ given }) => {
         expect((dig(deployment, "spec.template.metadata.labels") as Obj)["app.kubernetes.io/instance"]).toBe(dig(deployment, "metadata.name"));
       });
 
-      it("probes: startup and readiness on /readiness, liveness on the TCP port, never the same", async () => {
+      it("probes: startup and readiness on /readiness, liveness on /live (no database), never the same", async () => {
         const container = containerOf(only((await rendered)[setName], "Deployment"));
         expect(container.startupProbe).toEqual({ httpGet: { path: "/readiness", port: "http" }, periodSeconds: 5, failureThreshold: 30 });
         expect(container.readinessProbe).toEqual({ httpGet: { path: "/readiness", port: "http" }, periodSeconds: 10, timeoutSeconds: 3 });
-        expect(container.livenessProbe).toEqual({ tcpSocket: { port: "http" }, periodSeconds: 20, failureThreshold: 3 });
+        // fraiseql-server 2.19 answers /live without touching the database, so a database outage restarts nothing.
+        expect(container.livenessProbe).toEqual({ httpGet: { path: "/live", port: "http" }, periodSeconds: 20, failureThreshold: 3 });
+        expect(databaseProbePaths.has("/live")).toBe(false);
         expect(container.livenessProbe).not.toEqual(container.readinessProbe);
       });
 

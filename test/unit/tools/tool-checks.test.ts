@@ -12,7 +12,7 @@ import { VALUES_MATRIX, createToolChecks, repoRelative, toolChecks } from "../..
 import type { Check, ToolInfo, VerifyContext } from "../../../src/checks/types.js";
 import { exec, type Exec, type ExecOptions } from "../../../src/tools/exec.js";
 import { discoverTools, toolSpecs } from "../../../src/tools/registry.js";
-import { answersWith } from "../../helpers.js";
+import { answersWith, treeWith } from "../../helpers.js";
 import { captured, outputFile, standInBin } from "../../stand-ins/outputs.js";
 
 const CHART = "deploy/kubernetes/helm/fraiseql";
@@ -73,6 +73,7 @@ describe("the check list", () => {
       "helm4-lint",
       "helm-kubeconform",
       "helm-pod-security",
+      "helm-server-boot",
       "kubeconform",
       "kube-score",
       "hadolint",
@@ -110,7 +111,28 @@ describe("against the stand-ins", () => {
   });
 
   it("all checks pass on the stand-ins' default (clean) output", async () => {
-    const ctx = await context();
+    // helm-server-boot reads what the rendered chart and the Dockerfiles give the server, so this run needs a
+    // tree that boots: the generated one, and as helm's rendering the objects of its plain manifests (what
+    // the chart renders for the same answers), each under the `# Source:` of its chart template.
+    const given = { "app.name": "acme-api", "kubernetes.version": "1.31" };
+    const tree = await treeWith(given);
+    const treeFiles = new Map([...tree].map(([p, f]) => [p, f.content]));
+    for (const [file, content] of treeFiles) {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), content);
+    }
+    const kustomization = treeFiles.get("deploy/kubernetes/kustomization.yaml") ?? "";
+    const resources = [...kustomization.matchAll(/^ {2}- (\S+\.yaml)$/gm)].map((m) => m[1] ?? "").filter((r) => r !== "namespace.yaml");
+    expect(resources).toContain("deployment.yaml");
+    const rendered = path.join(root, "rendered.yaml");
+    await writeFile(
+      rendered,
+      resources
+        .map((r) => `---\n# Source: fraiseql/templates/${r}\n${(treeFiles.get(`deploy/kubernetes/${r}`) ?? "").replace(/^(#.*\n)+/, "")}`)
+        .join("\n"),
+    );
+    vi.stubEnv("STANDIN_HELM3_TEMPLATE_OUTPUT", rendered);
+    const ctx = await context({ answers: answersWith(given), files: treeFiles });
     const results = await runChecks(
       toolChecks.filter((c) => !c.applies || c.applies(ctx)),
       ctx,
