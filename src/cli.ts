@@ -76,7 +76,7 @@ export function buildProgram(): Command {
 
   program
     .command("lock")
-    .description(`write ${"deploy/fraiseql/server/Cargo.lock"}: pins every dependency of the published fraiseql-server the image builds (server.source: crates); commit it`)
+    .description("write deploy/fraiseql/server/Cargo.lock: pins every dependency of the published fraiseql-server the image builds (server.source: crates); commit it")
     .argument("[dir]", "repository root", ".")
     .option("--docker", "resolve with cargo in the builder image even when this machine has cargo")
     .action(async (dir: string, options: Record<string, unknown>) => {
