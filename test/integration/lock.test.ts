@@ -57,7 +57,7 @@ describe("fraiseql-deploy lock (real cargo, crates.io)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lockedVersion(await readFile(path.join(dir, lockFile), "utf8"), "fraiseql-server")).toBe(defaultServerVersion);
     const pinDir = spawnSync("ls", ["-A", path.join(dir, "deploy/fraiseql/server")], { encoding: "utf8" }).stdout.trim().split("\n").sort();
-    expect(pinDir).toEqual(["Cargo.lock", "Cargo.toml", "pin.rs"]);
+    expect(pinDir).toEqual([".gitignore", "Cargo.lock", "Cargo.toml", "pin.rs"]);
   }, 600_000);
 
   it("refuses in workspace mode, naming the answer", async () => {

@@ -126,7 +126,7 @@ describe("writeLock", () => {
 
     expect(await readFile(path.join(root, pinLock), "utf8")).toBe(sampleCargoLock());
     // Nothing else changed in the folder, and no staged copy was left behind.
-    expect(await pinFiles(root)).toEqual([pinLock, pinManifest, "deploy/fraiseql/server/pin.rs"].sort());
+    expect(await pinFiles(root)).toEqual([pinLock, pinManifest, "deploy/fraiseql/server/pin.rs", "deploy/fraiseql/server/.gitignore"].sort());
     expect(await readFile(path.join(root, pinManifest), "utf8")).toBe(manifest);
     // cargo ran in a scratch copy of the manifest and pin.rs, which is gone afterwards.
     expect(tools.calls.map((c) => [path.basename(c.file), ...c.args.slice(0, 2)])).toEqual([
@@ -147,7 +147,7 @@ describe("writeLock", () => {
     await writeFile(path.join(root, pinLock), "# an older lock\n");
     expect(await writeLock(root, answersWith(), {}, fakeTools().exec)).toBe("2.19.0");
     expect(await readFile(path.join(root, pinLock), "utf8")).toBe(sampleCargoLock());
-    expect((await pinFiles(root)).filter((f) => !/\/(Cargo\.(toml|lock)|pin\.rs)$/.test(f))).toEqual([]);
+    expect((await pinFiles(root)).filter((f) => !/\/(Cargo\.(toml|lock)|pin\.rs|\.gitignore)$/.test(f))).toEqual([]);
   });
 
   it("a failing cargo is a ToolError with its last lines, and leaves no lock file", async () => {
