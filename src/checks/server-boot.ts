@@ -77,7 +77,8 @@ export function imageFacts(dockerfile: string): ImageFacts {
       if (!flags.some((f) => f.startsWith("--from="))) {
         for (const source of operands.slice(0, -1)) contextSources.push({ source, line: ins.line });
       }
-      if (index > lastFrom && dest) provides.add(dest);
+      // A whole tree copied to / (the standard image's rootfs: CA bundle, passwd) says nothing about a given path.
+      if (index > lastFrom && dest && dest !== "/") provides.add(dest);
     }
     if (index > lastFrom && ins.keyword === "ENV") {
       for (const m of ins.args.matchAll(envPairs)) {
@@ -224,6 +225,19 @@ function composeChecks(ctx: VerifyContext, findings: Finding[]): void {
   for (const file of ["Dockerfile", "deploy/docker/Dockerfile.hardened"]) {
     const t = ctx.files.get(file);
     if (t !== undefined) images.set(file, imageFacts(t));
+  }
+  // Each image as the docs run it (`docker run` with DATABASE_URL only): its own ENV and the server.toml it copies,
+  // in production mode. The schema is checked where it must be in the image (schema.source: image); otherwise
+  // it is mounted at run time, as compose and the manifests do.
+  for (const [file, facts] of images) {
+    const configPath = facts.env.get("FRAISEQL_CONFIG");
+    const configText = configPath !== undefined && provided(configPath, facts.provides) ? (ctx.files.get(SERVER_TOML) ?? readIfExists(ctx.root, SERVER_TOML)) : undefined;
+    const subject = `the image as \`docker run\` starts it${configText !== undefined ? ` (config ${SERVER_TOML})` : ""}`;
+    findings.push(...bootFindings("server-boot", file, subject, { env: new Map([...facts.env, ["DATABASE_URL", undefined]]), ...(configText !== undefined ? { configText } : {}), inKubernetes: false }));
+    const schemaPath = facts.env.get("FRAISEQL_SCHEMA_PATH") ?? "schema.compiled.json";
+    if (ctx.answers.schema.source === "image" && !provided(schemaPath, facts.provides)) {
+      findings.push(finding("server-boot", file, `FRAISEQL_SCHEMA_PATH=${schemaPath}, but the image does not COPY the schema there (schema.source: image): the server exits at boot ("Schema file not found")`));
+    }
   }
   for (const file of ["docker-compose.yml", "docker-compose.prod.yml"]) {
     const t = ctx.files.get(file);
