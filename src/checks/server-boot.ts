@@ -220,12 +220,17 @@ function composeValue(value: unknown): EnvValue {
   return /\$\{/.test(s) ? undefined : s;
 }
 
-function composeChecks(ctx: VerifyContext, findings: Finding[]): void {
+/** The generated Dockerfiles that exist, each read as its runtime stage sets and provides things. */
+function generatedImages(ctx: VerifyContext): Map<string, ImageFacts> {
   const images = new Map<string, ImageFacts>();
   for (const file of ["Dockerfile", "deploy/docker/Dockerfile.hardened"]) {
     const t = ctx.files.get(file);
     if (t !== undefined) images.set(file, imageFacts(t));
   }
+  return images;
+}
+
+function imageBootFindings(ctx: VerifyContext, images: ReadonlyMap<string, ImageFacts>, findings: Finding[]): void {
   // Each image as the docs run it (`docker run` with DATABASE_URL only): its own ENV and the server.toml it copies,
   // in production mode. The schema is checked where it must be in the image (schema.source: image); otherwise
   // it is mounted at run time, as compose and the manifests do.
@@ -239,6 +244,10 @@ function composeChecks(ctx: VerifyContext, findings: Finding[]): void {
       findings.push(finding("server-boot", file, `FRAISEQL_SCHEMA_PATH=${schemaPath}, but the image does not COPY the schema there (schema.source: image): the server exits at boot ("Schema file not found")`));
     }
   }
+}
+
+/** Each compose file's fraiseql service: the image's ENV under the service's environment, and its mounts. */
+function composeBootFindings(ctx: VerifyContext, images: ReadonlyMap<string, ImageFacts>, findings: Finding[]): void {
   for (const file of ["docker-compose.yml", "docker-compose.prod.yml"]) {
     const t = ctx.files.get(file);
     if (t === undefined) continue;
@@ -385,7 +394,9 @@ export const serverBootCheck: Check = {
   tools: [],
   async run(ctx) {
     const findings: Finding[] = [];
-    composeChecks(ctx, findings);
+    const images = generatedImages(ctx);
+    imageBootFindings(ctx, images, findings);
+    composeBootFindings(ctx, images, findings);
     for (const set of manifestSets(ctx)) findings.push(...podBootFindings("server-boot", set.docs, ctx));
     return findings;
   },
