@@ -148,6 +148,16 @@ export const buildContextCheck: Check = {
     for (const file of ["Dockerfile", "deploy/docker/Dockerfile.hardened"]) {
       const dockerfile = ctx.files.get(file);
       if (dockerfile === undefined) continue;
+      // fraiseql-server 2.19's build.rs runs `npm ci` for its Studio page whenever npm is on PATH, and that fails
+      // (a package it needs is not on the npm registry): without npm it embeds a fallback page and builds.
+      for (const ins of parseDockerfile(dockerfile)) {
+        if (ins.keyword === "RUN" && /\b(install|add)\b[^;&|]*\b(nodejs|npm)\b/.test(ins.args)) {
+          findings.push({
+            ...finding("build-context", file, "installs Node.js/npm in a build stage: fraiseql-server's build.rs then runs `npm ci` for its Studio page, which fails, and the compile with it", "keep npm out of the builder image (the fallback Studio page is embedded without it)"),
+            line: ins.line,
+          });
+        }
+      }
       for (const { source, line } of imageFacts(dockerfile).contextSources) {
         if (source === "." || /[$*?]/.test(source)) continue;
         if (!exists(source)) {
