@@ -54,13 +54,28 @@ function memberManifests(root: string, cargo: Record<string, unknown> | undefine
 }
 
 /**
+ * The packages of the repository's Cargo project: the root package and the workspace members, by name, each with
+ * its parsed manifest and its repository-relative Cargo.toml path. Empty without a readable root Cargo.toml.
+ */
+export function cargoPackages(root: string): Map<string, { manifest: string; toml: Record<string, unknown> }> {
+  const packages = new Map<string, { manifest: string; toml: Record<string, unknown> }>();
+  const cargo = tomlOf(readText(path.join(root, "Cargo.toml")));
+  if (cargo === undefined) return packages;
+  const add = (toml: Record<string, unknown> | undefined, file: string): void => {
+    const name = get(toml, "package", "name");
+    if (toml && typeof name === "string") packages.set(name, { manifest: path.relative(root, file).split(path.sep).join("/"), toml });
+  };
+  add(cargo, path.join(root, "Cargo.toml"));
+  for (const file of memberManifests(root, cargo)) add(tomlOf(readText(file)), file);
+  return packages;
+}
+
+/**
  * The fraiseql-server package of the repository's own Cargo workspace, if it has one. Its version may be
  * inherited from [workspace.package].
  */
 function serverWorkspace(root: string, cargo: Record<string, unknown> | undefined): ProjectFacts["serverWorkspace"] {
-  if (cargo === undefined) return undefined;
-  const manifests = [undefined, ...memberManifests(root, cargo)].map((file) => (file === undefined ? cargo : tomlOf(readText(file))));
-  const server = manifests.find((manifest) => get(manifest, "package", "name") === "fraiseql-server");
+  const server = cargoPackages(root).get("fraiseql-server")?.toml;
   if (!server) return undefined;
   const version = versionLike(get(server, "package", "version")) ?? versionLike(get(cargo, "workspace", "package", "version"));
   return version ? { version } : {};

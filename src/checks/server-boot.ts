@@ -9,10 +9,10 @@
  *   (src/server/boot-rules.ts), the schema path points at a file the image or a mount provides, and the
  *   NetworkPolicy still lets the pod reach DNS and the database.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
-import { parse as parseToml } from "smol-toml";
+import { cargoPackages } from "../answers/detect.js";
 import { containerPaths } from "../generate/context.js";
 import { podSpecOf } from "../k8s/pod-security.js";
 import { bootProblems, type EnvValue } from "../server/boot-rules.js";
@@ -101,38 +101,6 @@ function provided(file: string, provides: Iterable<string>): boolean {
 // ------------------------------------------------------------------------------------------------
 // build-context
 // ------------------------------------------------------------------------------------------------
-
-function cargoPackages(root: string): Map<string, string> {
-  // name -> manifest path (repository-relative), for the root package and the workspace members.
-  const found = new Map<string, string>();
-  const read = (rel: string): Record<string, unknown> | undefined => {
-    try {
-      return parseToml(readFileSync(path.join(root, rel), "utf8"));
-    } catch {
-      return undefined;
-    }
-  };
-  const rootManifest = read("Cargo.toml");
-  const addPackage = (rel: string, manifest: Record<string, unknown> | undefined): void => {
-    const name = field(manifest, "package", "name");
-    if (typeof name === "string") found.set(name, rel);
-  };
-  addPackage("Cargo.toml", rootManifest);
-  const members = field(rootManifest, "workspace", "members");
-  for (const member of Array.isArray(members) ? members.map(String) : []) {
-    const dirs = member.endsWith("/*")
-      ? (() => {
-          try {
-            return readdirSync(path.join(root, member.slice(0, -2)), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${member.slice(0, -2)}/${e.name}`);
-          } catch {
-            return [];
-          }
-        })()
-      : [member];
-    for (const dir of dirs) addPackage(`${dir}/Cargo.toml`, read(`${dir}/Cargo.toml`));
-  }
-  return found;
-}
 
 export const buildContextCheck: Check = {
   id: "build-context",
