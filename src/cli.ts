@@ -17,7 +17,12 @@ Exit codes:
   1    verify found problems
   2    usage or tool error: unknown flag, invalid answer, malformed answers file,
        a required tool missing (verify --require-tools, build without docker) or crashing
-  3    init: existing files would be overwritten and no consent was given
+  1    status: the generated files drifted (upgrade would change them, or
+       files wait for you)
+  3    init: existing files would be overwritten and no consent was given;
+       upgrade: a merged file fails the checks (nothing written)
+  4    upgrade: conflict markers were written, or untracked files wait for a
+       decision; or files still hold markers and would change again
   5    internal error: a bug in fraiseql-deploy
   130  interrupted (Ctrl-C) or aborted at a prompt; nothing was written`;
 
@@ -51,6 +56,47 @@ export function buildProgram(): Command {
     .action(async (dir: string, options: Record<string, unknown>) => {
       const { runInit } = await import("./commands/init.js");
       await runInit(dir, options);
+    });
+
+  program
+    .command("status")
+    .description("show each generated file: pristine, edited, outdated (templates or answers changed), deleted, missing, conflicted, untracked or obsolete")
+    .argument("[dir]", "repository root", ".")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--all", "list pristine files too")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runStatus } = await import("./commands/status.js");
+      process.exitCode = await runStatus(dir, options);
+    });
+
+  program
+    .command("diff")
+    .description("show what upgrade would change, as unified diffs")
+    .argument("[paths...]", "only these files or folders")
+    .option("-C, --dir <dir>", "repository root", ".")
+    .option("-c, --config <file>", "as upgrade: answers from this file replace the saved ones")
+    .option("-s, --set <key=value>", "as upgrade: set one answer (repeatable)", collect, [])
+    .option("--restore", "as upgrade --restore")
+    .option("--prune", "as upgrade --prune")
+    .option("--no-color", "plain output even on a terminal")
+    .action(async (paths: string[], options: Record<string, unknown>) => {
+      const { runDiff } = await import("./commands/diff.js");
+      process.exitCode = await runDiff(paths, { ...options, ...(options.color === false ? { color: false } : { color: undefined }) });
+    });
+
+  program
+    .command("upgrade")
+    .description("bring the generated files up to these templates and answers: unchanged files are replaced, edited ones merged (three-way), conflicts marked")
+    .argument("[dir]", "repository root", ".")
+    .option("-c, --config <file>", "read answers from this file; they replace the saved ones (and are saved)")
+    .option("-s, --set <key=value>", "change one answer, e.g. --set server.port=8815 (repeatable; saved)", collect, [])
+    .option("--restore", "bring back the generated files you deleted")
+    .option("--prune", "delete the files no longer generated that you did not change")
+    .option("-y, --yes", "never ask: conflicts get markers, untracked files are kept")
+    .option("--dry-run", "print what would change and write nothing")
+    .action(async (dir: string, options: Record<string, unknown>) => {
+      const { runUpgrade } = await import("./commands/upgrade.js");
+      process.exitCode = await runUpgrade(dir, options);
     });
 
   program

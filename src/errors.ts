@@ -5,7 +5,7 @@
  */
 export const ExitCode = {
   ok: 0,
-  /** verify: at least one check reported a finding. */
+  /** verify: at least one check reported a finding. status: the generated files drifted (upgrade would change them). */
   findings: 1,
   /** Bad usage (unknown flag, invalid answer, malformed answers file) or a tool error (missing, crashed). */
   usage: 2,
@@ -13,6 +13,8 @@ export const ExitCode = {
   conflict: 3,
   /** A required external tool is missing or failed to run: the same code as usage, as CI scripts expect. */
   tool: 2,
+  /** upgrade: overlapping edits were written with conflict markers, or files wait for a decision; resolve them (status lists them). */
+  unresolved: 4,
   /** The generated tree failed its own checks (a bug in fraiseql-deploy). */
   internal: 5,
   /** The user interrupted (Ctrl-C) or declined. */
@@ -57,11 +59,32 @@ export class UsageError extends DeployError {
 }
 
 export class ConflictError extends DeployError {
-  constructor(readonly paths: readonly string[]) {
+  constructor(
+    readonly paths: readonly string[],
+    hint?: string,
+  ) {
     super(
-      "these files already exist and would change; nothing was written. Re-run with --force to overwrite them, --skip-existing to keep them, or interactively to choose per file:",
+      `these files already exist and would change; nothing was written. Re-run with --force to overwrite them, --skip-existing to keep them, or interactively to choose per file.${hint ? ` ${hint}` : ""} The files:`,
       ExitCode.conflict,
       paths,
+    );
+  }
+}
+
+/** upgrade: files still hold conflict markers, and would change again; nothing was written. */
+export class UnresolvedError extends DeployError {
+  constructor(message: string, details: readonly string[]) {
+    super(message, ExitCode.unresolved, details);
+  }
+}
+
+/** upgrade: a merged file does not parse or validate; nothing was written. */
+export class MergeCheckError extends DeployError {
+  constructor(details: readonly string[]) {
+    super(
+      "the merged files failed the checks init runs on every file (your edits and the new version do not combine into valid files); nothing was written. `fraiseql-deploy diff` shows the merge; edit the files so they merge, or take the new version of each on a terminal:",
+      ExitCode.conflict,
+      details,
     );
   }
 }

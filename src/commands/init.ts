@@ -4,20 +4,22 @@ import { fs } from "../builtins.js";
 import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
 import { decodeAnswersText, parseAnswersText } from "../answers/file.js";
-import type { Answers } from "../answers/types.js";
 import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
 import type { PartialAnswers } from "../answers/fields.js";
 import { runWizard } from "../answers/wizard.js";
-import { AbortedError, ConflictError, InternalCheckError, InvalidAnswersError, UsageError } from "../errors.js";
+import { checkSchemaPresent } from "../generate/preconditions.js";
+import { AbortedError, ConflictError, InternalCheckError, UsageError } from "../errors.js";
 import { checkTree } from "../generate/check.js";
-import { commitPlan, type CommitResult } from "../generate/commit.js";
+import { commitUnlessInterrupted, type CommitResult } from "../generate/commit.js";
 import type { FileSystem } from "../generate/fs.js";
 import { planTree, type PlannedFile, type Resolution } from "../generate/plan.js";
-import { renderTree } from "../generate/tree.js";
+import { releaseTemplates, renderTree, type GeneratedFile, type Tree } from "../generate/tree.js";
 import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
 import { unifiedDiff } from "../ui/diff.js";
 import { toolVersion } from "../version.js";
-import { isTerminal, writeOut } from "../ui/output.js";
+import { flatten } from "../answers/resolve.js";
+import { buildRecord, parseRecord, RECORD_FILE, serializeRecord, type GenerationRecord } from "../record/record.js";
+import { isTerminal, useColor, writeOut } from "../ui/output.js";
 
 export interface InitOptions {
   yes?: boolean;
@@ -32,6 +34,8 @@ export interface InitEnvironment {
   fs: FileSystem;
   prompter: Prompter;
   interactive: boolean;
+  /** Whether diffs shown at the conflict prompt are colored. */
+  color: boolean;
   out: (line: string) => void;
 }
 
@@ -41,6 +45,7 @@ export function defaultEnvironment(): InitEnvironment {
     prompter: inquirerPrompter(),
     // Asked of the descriptors: creating process.stdin just to read isTTY loads Node's stream modules.
     interactive: isTerminal(0) && isTerminal(1),
+    color: useColor(1),
     out: (line) => writeOut(`${line}\n`),
   };
 }
@@ -64,21 +69,6 @@ function checkRoot(root: string, dirArg: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-}
-
-/** In image mode the build copies the schema: it must be there before anything is written. */
-function checkSchemaPresent(root: string, answers: Answers): void {
-  if (answers.schema.source !== "image" || fs.existsSync(path.join(root, answers.schema.path))) return;
-  const what = answers.schema.compile ? "the authoring output (schema.json, written by the fraiseql package's export_schema)" : "the compiled schema (fraiseql-cli compile)";
-  throw new InvalidAnswersError(
-    [
-      {
-        field: "schema.path",
-        rule: `${answers.schema.path} does not exist in ${root}, and the image build copies it (schema.source: image). Put ${what} there, set schema.path to where it is, or set schema.source to configmap or secret to mount it at run time`,
-      },
-    ],
-    "the repository",
-  );
 }
 
 export async function runInit(dirArg: string | undefined, options: InitOptions, env: InitEnvironment = defaultEnvironment()): Promise<CommitResult | undefined> {
@@ -128,35 +118,67 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   }
 
   const plan = await planTree(tree, root, env.fs);
+  const previous = await readPreviousRecord(root, env.fs);
   // The answers file was our input: writing the updated answers back is the point of the run.
   const resolutions = new Map<string, Resolution>();
   if (savedText !== undefined) resolutions.set(ANSWERS_FILE, "overwrite");
   const conflicts = plan.filter((f) => f.status === "conflict" && !resolutions.has(f.path));
-  if (conflicts.length > 0) await resolveConflicts(conflicts, resolutions, options, interactive, env);
+  if (conflicts.length > 0) await resolveConflicts(conflicts, resolutions, options, interactive, env, previous !== undefined);
+
+  const record = buildRecord({
+    toolVersion,
+    templates: (await releaseTemplates()).fingerprint,
+    answers: flatten(answers),
+    base: await recordBase(tree, resolutions, previous, root, env.fs),
+    ...(previous ? { previous } : {}),
+  });
+  const [recordPlan] = await planTree(new Map([[RECORD_FILE, { content: serializeRecord(record), mode: 0o644 }]]), root, env.fs);
+  if (recordPlan) plan.push(recordPlan);
+  resolutions.set(RECORD_FILE, "overwrite");
 
   if (options.dryRun) {
     printPlan(plan, resolutions, root, env.out);
     return undefined;
   }
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const result = await commitUnlessInterrupted(plan, root, env.fs, { resolutions });
+  printResult(result, root, answers.app.name, env.out);
+  return result;
+}
+
+/** The record init found, if any: a damaged one is replaced (init regenerates every file it lists). */
+async function readPreviousRecord(root: string, fileSystem: FileSystem): Promise<GenerationRecord | undefined> {
   try {
-    const result = await commitPlan(plan, root, env.fs, {
-      resolutions,
-      checkInterrupted: () => {
-        if (interrupted) throw new AbortedError("interrupted; nothing was written");
-      },
-    });
-    printResult(result, root, answers.app.name, env.out);
-    return result;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    return parseRecord(await fileSystem.readFile(path.join(root, RECORD_FILE), "utf8"));
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * What the record keeps as the base of the next upgrade. A file the user kept (skip) keeps its earlier base
+ * when there was one, so that upgrade still brings it the update declined here; a file that was the user's
+ * before any recorded run stays untracked. Files no longer generated stay recorded while they are on disk.
+ */
+async function recordBase(tree: Tree, resolutions: ReadonlyMap<string, Resolution>, previous: GenerationRecord | undefined, root: string, fileSystem: FileSystem): Promise<Map<string, GeneratedFile>> {
+  const base = new Map<string, GeneratedFile>();
+  const earlier = (file: string): GeneratedFile | undefined => {
+    const entry = previous?.files.get(file);
+    const text = entry && previous?.base().get(file);
+    return entry && text !== undefined ? { content: text, mode: entry.mode } : undefined;
+  };
+  for (const [file, generated] of tree) {
+    if (resolutions.get(file) !== "skip") base.set(file, generated);
+    else {
+      const kept = earlier(file);
+      if (kept) base.set(file, kept);
+    }
+  }
+  for (const file of previous?.files.keys() ?? []) {
+    if (base.has(file) || tree.has(file)) continue;
+    const kept = earlier(file);
+    if (kept && (await fileSystem.stat(path.join(root, file)).then(() => true, () => false))) base.set(file, kept);
+  }
+  return base;
 }
 
 async function resolveConflicts(
@@ -165,6 +187,7 @@ async function resolveConflicts(
   options: InitOptions,
   interactive: boolean,
   env: InitEnvironment,
+  recorded: boolean,
 ): Promise<void> {
   if (options.force || options.skipExisting) {
     for (const file of conflicts) resolutions.set(file.path, options.force ? "overwrite" : "skip");
@@ -172,8 +195,9 @@ async function resolveConflicts(
   }
   if (!interactive) {
     if (options.dryRun) return;
-    throw new ConflictError(conflicts.map((f) => f.path));
+    throw new ConflictError(conflicts.map((f) => f.path), recorded ? UPGRADE_HINT : undefined);
   }
+  if (recorded) env.out(UPGRADE_HINT);
   let all: Resolution | undefined;
   for (const file of conflicts) {
     if (all) {
@@ -194,7 +218,7 @@ async function resolveConflicts(
         default: "skip",
       });
       if (choice === "diff") {
-        env.out(unifiedDiff(file.existing ?? "", file.content, file.path));
+        env.out(unifiedDiff(file.existing ?? "", file.content, { from: `${file.path} (yours)`, to: `${file.path} (generated)`, color: env.color }));
         continue;
       }
       if (choice === "abort") throw new AbortedError();
@@ -204,6 +228,9 @@ async function resolveConflicts(
     }
   }
 }
+
+const UPGRADE_HINT =
+  "This repository holds a record of what fraiseql-deploy generated (fraiseql-deploy.record.json): `fraiseql-deploy upgrade` merges your edits with the new files, where init can only keep or overwrite each file.";
 
 function printPlan(plan: PlannedFile[], resolutions: Map<string, Resolution>, root: string, out: (line: string) => void): void {
   out(`dry run: nothing written. Plan for ${root}:`);

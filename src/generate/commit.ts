@@ -9,28 +9,33 @@
 import path from "node:path";
 import type { FileSystem } from "./fs.js";
 import type { PlannedFile, Resolution } from "./plan.js";
+import { AbortedError } from "../errors.js";
 
 export interface CommitResult {
   written: string[];
   skipped: string[];
   unchanged: string[];
+  deleted: string[];
 }
 
 export interface CommitOptions {
   resolutions: ReadonlyMap<string, Resolution>;
   /** Checked between files while staging; throwing aborts with nothing written. */
   checkInterrupted?: () => void;
+  /** Repository-relative files to delete in the same step (upgrade --prune): moved into the staging folder with the renames. */
+  deletions?: readonly string[];
 }
 
 export async function commitPlan(plan: readonly PlannedFile[], root: string, fs: FileSystem, options: CommitOptions): Promise<CommitResult> {
-  const result: CommitResult = { written: [], skipped: [], unchanged: [] };
+  const result: CommitResult = { written: [], skipped: [], unchanged: [], deleted: [] };
+  const deletions = options.deletions ?? [];
   const toWrite: PlannedFile[] = [];
   for (const file of plan) {
     if (file.status === "identical") result.unchanged.push(file.path);
     else if (file.status === "conflict" && options.resolutions.get(file.path) !== "overwrite") result.skipped.push(file.path);
     else toWrite.push(file);
   }
-  if (toWrite.length === 0) return result;
+  if (toWrite.length === 0 && deletions.length === 0) return result;
 
   // Folders this run creates, removed again if it fails before the renames.
   const createdDirs: string[] = [];
@@ -65,6 +70,10 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
         await fs.rename(path.join(staging, String(index)), path.join(root, file.path));
         result.written.push(file.path);
       }
+      for (const [index, file] of deletions.entries()) {
+        await fs.rename(path.join(root, file), path.join(staging, `deleted-${index}`));
+        result.deleted.push(file);
+      }
     } finally {
       release();
     }
@@ -73,6 +82,27 @@ export async function commitPlan(plan: readonly PlannedFile[], root: string, fs:
     if (!renamed) for (const dir of createdDirs.reverse()) await fs.rm(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+/** commitPlan, aborted with nothing written when SIGINT or SIGTERM arrives before the renames. */
+export async function commitUnlessInterrupted(plan: readonly PlannedFile[], root: string, fs: FileSystem, options: Omit<CommitOptions, "checkInterrupted">): Promise<CommitResult> {
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await commitPlan(plan, root, fs, {
+      ...options,
+      checkInterrupted: () => {
+        if (interrupted) throw new AbortedError("interrupted; nothing was written");
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 /** mkdir -p that records the top-most folder it created (fs.mkdir's return value differs between implementations). */

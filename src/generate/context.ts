@@ -6,7 +6,7 @@
 import type { Answers } from "../answers/types.js";
 import { renderServerToml } from "./server-toml.js";
 import { tomlString } from "./escape.js";
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "./hash.js";
 import { serverRelease, type ServerRelease } from "../server/releases.js";
 
 /** Fixed in-container paths. Directories, so Kubernetes can mount ConfigMaps/Secrets without subPath. */

@@ -11,6 +11,7 @@ import type { CompiledTemplate } from "./template-compiler.js";
 import { buildValuesSchema } from "./values-schema.js";
 import { serializeAnswers } from "../answers/file.js";
 import { ANSWERS_FILE } from "../answers/resolve.js";
+import { sha256Hex } from "./hash.js";
 
 export interface GeneratedFile {
   content: string;
@@ -35,7 +36,22 @@ interface TemplateFile {
   body: CompiledTemplate | string;
 }
 
-let templateCache: Promise<TemplateFile[]> | undefined;
+/** The templates of one release of fraiseql-deploy, and a digest of their sources. */
+export interface TemplateSet {
+  files: TemplateFile[];
+  fingerprint: string;
+}
+
+/**
+ * Digest of template sources (path and text, sorted by path): the record keeps it, so `status` can say that
+ * the templates changed even between two builds of one version. The build computes the same digest.
+ */
+export function templatesFingerprint(sources: Iterable<readonly [string, string]>): string {
+  const sorted = [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `sha256:${sha256Hex(sorted.map(([file, text]) => `${file}\0${text}\0`).join(""))}`;
+}
+
+let bundled: Promise<TemplateSet> | undefined;
 
 /**
  * Files that depend on fraiseql-deploy itself, not on the answers: the chart's values.schema.json is built
@@ -45,24 +61,37 @@ export function staticFiles(): Record<string, string> {
   return { [`${CHART_DIR}/values.schema.json`]: `${JSON.stringify(buildValuesSchema(), null, 2)}\n` };
 }
 
-/** From the package: dist/templates.js, compiled by the build. From source (tests): templates/, compiled here. */
-async function loadTemplates(): Promise<TemplateFile[]> {
+/** This release's templates. From the package: dist/templates.js, compiled by the build. From source (tests): templates/, compiled here. */
+export function releaseTemplates(): Promise<TemplateSet> {
+  bundled ??= loadReleaseTemplates();
+  return bundled;
+}
+
+async function loadReleaseTemplates(): Promise<TemplateSet> {
   const here = path.dirname(url.fileURLToPath(import.meta.url));
   if (here.endsWith(`${path.sep}dist`)) {
-    const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as { default: Record<string, { render?: CompiledTemplate; text?: string }> };
-    return Object.entries(bundle.default).map(([source, entry]) => ({ source, output: outputPath(source), body: entry.render ?? entry.text ?? "" }));
+    const bundle = (await import(new URL("./templates.js", import.meta.url).href)) as {
+      default: Record<string, { render?: CompiledTemplate; text?: string }>;
+      fingerprint: string;
+    };
+    const files = Object.entries(bundle.default).map(([source, entry]) => ({ source, output: outputPath(source), body: entry.render ?? entry.text ?? "" }));
+    return { files, fingerprint: bundle.fingerprint };
   }
-  const root = templatesDir();
+  return loadTemplateDir(templatesDir(), staticFiles());
+}
+
+/** Templates from a folder laid out like templates/ (tests also load a frozen older release this way). */
+export async function loadTemplateDir(root: string, extra: Record<string, string> = {}): Promise<TemplateSet> {
   const entries = await fsPromises.readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  const templates = await Promise.all(
-    paths.map(async (file) => {
-      const source = path.relative(root, file).split(path.sep).join("/");
-      const text = await fsPromises.readFile(file, "utf8");
-      return { source, output: outputPath(source), body: source.endsWith(".hbs") ? await compileTemplateSource(text, source) : text };
-    }),
+  const sources = await Promise.all(
+    paths.map(async (file) => [path.relative(root, file).split(path.sep).join("/"), await fsPromises.readFile(file, "utf8")] as const),
   );
-  return [...templates, ...Object.entries(staticFiles()).map(([output, text]) => ({ source: output, output, body: text }))];
+  const all = [...sources, ...Object.entries(extra)];
+  const files = await Promise.all(
+    all.map(async ([source, text]) => ({ source, output: outputPath(source), body: source.endsWith(".hbs") ? await compileTemplateSource(text, source) : text })),
+  );
+  return { files, fingerprint: templatesFingerprint(all) };
 }
 
 /** `dot.github/x.yml.hbs` -> `.github/x.yml`. */
@@ -78,12 +107,11 @@ export function modeFor(output: string): number {
   return output.startsWith("tools/") || output.endsWith(".sh") ? 0o755 : 0o644;
 }
 
-export async function renderTree(answers: Answers, toolVersion: string): Promise<Tree> {
-  templateCache ??= loadTemplates();
-  const templates = await templateCache;
+export async function renderTree(answers: Answers, toolVersion: string, templates?: TemplateSet): Promise<Tree> {
+  const { files: sources } = templates ?? (await releaseTemplates());
   const context = buildContext(answers, toolVersion);
   const files: [string, GeneratedFile][] = [];
-  for (const template of templates) {
+  for (const template of sources) {
     const content = typeof template.body === "string" ? template.body : renderTemplate(template.body, context, template.source);
     if (content.trim() === "") continue;
     files.push([template.output, { content, mode: modeFor(template.output) }]);

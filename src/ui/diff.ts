@@ -1,47 +1,38 @@
-/** A small unified diff for the conflict prompt's "show diff" choice. */
-export function unifiedDiff(oldText: string, newText: string, name: string, context = 3): string {
-  const a = oldText.split("\n");
-  const b = newText.split("\n");
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      const row = lcs[i] as number[];
-      row[j] = a[i] === b[j] ? (lcs[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]?.[j] ?? 0, row[j + 1] ?? 0);
-    }
-  }
-  const ops: { tag: " " | "-" | "+"; line: string }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push({ tag: " ", line: a[i++] as string });
-      j++;
-    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      ops.push({ tag: "+", line: b[j++] as string });
-    } else {
-      ops.push({ tag: "-", line: a[i++] as string });
-    }
-  }
-  const out = [`--- ${name} (on disk)`, `+++ ${name} (generated)`];
-  const changed = ops.map((op, index) => (op.tag !== " " ? index : -1)).filter((index) => index >= 0);
-  if (changed.length === 0) return "";
-  let start = -1;
-  let end = -1;
-  const flush = (): void => {
-    if (start < 0) return;
-    out.push("@@");
-    for (let k = start; k <= end; k++) out.push(`${ops[k]?.tag}${ops[k]?.line}`);
-  };
-  for (const index of changed) {
-    const from = Math.max(0, index - context);
-    const to = Math.min(ops.length - 1, index + context);
-    if (start >= 0 && from <= end + 1) end = Math.max(end, to);
-    else {
-      flush();
-      start = from;
-      end = to;
-    }
-  }
-  flush();
-  return out.join("\n");
+/**
+ * Unified diffs (jsdiff), for the conflict prompts and `fraiseql-deploy diff`: plain text, or colored like
+ * git's when written to a terminal.
+ */
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+import { Chalk } from "chalk";
+
+export interface DiffOptions {
+  /** Names in the header; `null` for a file that does not exist on that side (shown as /dev/null). */
+  from: string | null;
+  to: string | null;
+  color?: boolean;
+  context?: number;
+}
+
+/** The diff from `before` to `after`, or "" when they are equal. */
+export function unifiedDiff(before: string, after: string, options: DiffOptions): string {
+  if (before === after) return "";
+  const patch = structuredPatch(options.from ?? "/dev/null", options.to ?? "/dev/null", before, after, undefined, undefined, { context: options.context ?? 3 });
+  if (patch.hunks.length === 0) return "";
+  const text = formatPatch(patch, FILE_HEADERS_ONLY);
+  return options.color ? colorize(text) : text;
+}
+
+function colorize(text: string): string {
+  const chalk = new Chalk({ level: 1 });
+  return text
+    .split("\n")
+    .map((line, index) => {
+      // The first two lines are the file names; further lines starting with --- or +++ are content.
+      if (index < 2) return chalk.bold(line);
+      if (line.startsWith("@@")) return chalk.cyan(line);
+      if (line.startsWith("+")) return chalk.green(line);
+      if (line.startsWith("-")) return chalk.red(line);
+      return line;
+    })
+    .join("\n");
 }

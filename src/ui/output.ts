@@ -53,6 +53,14 @@ export function isTerminal(fd: 0 | Fd): boolean {
   }
 }
 
+/** Color on a terminal, unless NO_COLOR is set; FORCE_COLOR (other than 0) turns it on anywhere. */
+export function useColor(fd: Fd): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  return isTerminal(fd);
+}
+
 let streamsCreated = false;
 
 /**
