@@ -31,7 +31,7 @@ export function parseAnswersText(text: string, source: string): PartialAnswers {
 
 export function serializeAnswers(answers: Answers, toolVersion: string): string {
   const header = [
-    `# Answers for fraiseql-deploy ${toolVersion}. Re-run \`npx fraiseql-deploy init\` to regenerate the same files.`,
+    `# Answers for fraiseql-deploy ${toolVersion}. Change one and run \`npx fraiseql-deploy upgrade\`: it merges the change into files you edited.`,
     "# Holds no secrets: only the names of the Kubernetes Secrets that hold them.",
   ].join("\n");
   const lines = [header];

@@ -43,7 +43,7 @@ const syntax: Check = {
       } catch (e) {
         const message = e instanceof Error ? e.message.split("\n")[0] ?? e.message : String(e);
         const line = /line (\d+)/.exec(message)?.[1];
-        findings.push({ ...error("syntax", file, `does not parse: ${message}`, "fix the syntax error, or re-run init to regenerate the file"), ...(line ? { line: Number(line) } : {}) });
+        findings.push({ ...error("syntax", file, `does not parse: ${message}`, "fix the syntax error; `fraiseql-deploy status` says whether you edited the file"), ...(line ? { line: Number(line) } : {}) });
       }
     }
     for (const [file, text] of ctx.files) {

@@ -132,8 +132,8 @@ export const buildContextCheck: Check = {
           findings.push({
             ...finding("build-context", file, `COPY ${source}: ${source} does not exist in the build context (the repository root), so the image build fails`,
               source === answers.schema.path
-                ? `put the schema at ${source}, or change schema.path (or schema.source) in fraiseql-deploy.yaml and re-run init`
-                : `restore ${source}, or re-run init`),
+                ? `put the schema at ${source}, or change schema.path (or schema.source) with fraiseql-deploy upgrade --set`
+                : `restore ${source} (fraiseql-deploy upgrade --restore brings back a generated file you deleted)`),
             line,
           });
         }
@@ -186,7 +186,7 @@ const SERVER_TOML = containerPaths.configSource;
 
 function bootFindings(checkId: string, file: string, subject: string, settings: Parameters<typeof bootProblems>[0]): Finding[] {
   return bootProblems(settings).map((p) =>
-    finding(checkId, file, `${subject}: fraiseql-server would refuse to start: ${p.message}`, "change the setting, or re-run init to regenerate the file", p.rule),
+    finding(checkId, file, `${subject}: fraiseql-server would refuse to start: ${p.message}`, "change the setting (in fraiseql-deploy.yaml, then fraiseql-deploy upgrade, for a generated file)", p.rule),
   );
 }
 
