@@ -112,7 +112,9 @@ export async function runUpgrade(dirArg: string | undefined, options: UpgradeCom
   const committed = await commitUnlessInterrupted(plan, root, env.fs, { resolutions: new Map(), deletions: prepared.result.deletes });
   env.out(`fraiseql-deploy upgrade: ${committed.written.filter((f) => f !== RECORD_FILE).length} file(s) written${committed.deleted.length ? `, ${committed.deleted.length} deleted` : ""} in ${root}`);
   for (const line of lines) env.out(line);
-  const unresolved = steps.filter((step) => (step.kind === "conflict" && (decisions.get(step.path) ?? "markers") === "markers") || (step.kind === "untracked" && !decisions.has(step.path)));
+  const unresolved = steps.filter(
+    (step) => step.state === "conflicted" || (step.kind === "conflict" && (decisions.get(step.path) ?? "markers") === "markers") || (step.kind === "untracked" && !decisions.has(step.path)),
+  );
   if (unresolved.length > 0) {
     env.out("");
     env.out("Some files need you (listed above): resolve the conflict markers, or decide about the untracked files; `fraiseql-deploy status` lists what is left.");
@@ -204,12 +206,15 @@ export function describe(steps: readonly UpgradeStep[], decisions: ReadonlyMap<s
       case "keep-obsolete":
         line("kept", step.path, "no longer generated; delete it if unused, or upgrade --prune when unchanged");
         break;
+      case "none":
+        if (step.state === "conflicted") line("CONFLICT", step.path, "still holds conflict markers: resolve them");
+        break;
       case "untracked":
         if (decision === "theirs") line("replaced", step.path, "you chose the generated file");
         else if (decision === "mine") line("tracked", step.path, "kept yours; later upgrades merge into it");
         else line("untracked", step.path, "kept yours; it differs from the generated file: see `fraiseql-deploy diff`");
         break;
-      default:
+      case "blocked":
         break;
     }
   }
