@@ -11,7 +11,7 @@ import type { Answers } from "../answers/types.js";
 import { UsageError } from "../errors.js";
 import { releaseTemplates, renderTree, type TemplateSet } from "../generate/tree.js";
 import { toolVersion } from "../version.js";
-import { parseRecord, RECORD_FILE, type GenerationRecord } from "./record.js";
+import { parseRecord, RECORD_FILE } from "./record.js";
 import { comparedPaths, type Comparison } from "./states.js";
 
 export interface AnswerOverrides {
@@ -66,17 +66,15 @@ export async function resolveRepositoryAnswers(root: string, overrides: AnswerOv
   return resolveAnswers({ ...parseAnswersText(savedText, ANSWERS_FILE), ...fromFile, ...sets }, await detectProject(root), source, problems);
 }
 
-export function readRecord(root: string): GenerationRecord | undefined {
-  const text = readIfPresent(path.join(root, RECORD_FILE), RECORD_FILE);
-  return text === undefined ? undefined : parseRecord(text);
-}
 
 export async function loadTree(root: string, overrides: AnswerOverrides = {}): Promise<LoadedTree> {
   const answers = await resolveRepositoryAnswers(root, overrides);
   const templates = await releaseTemplates();
   const tree = await renderTree(answers, toolVersion, templates);
-  const record = readRecord(root);
-  const disk = new Map<string, string | undefined>();
+  const recordText = readIfPresent(path.join(root, RECORD_FILE), RECORD_FILE);
+  const record = recordText === undefined ? undefined : parseRecord(recordText);
+  // The record's own text too: upgrade leaves it alone when nothing in it changes.
+  const disk = new Map<string, string | undefined>([[RECORD_FILE, recordText]]);
   for (const file of comparedPaths(tree, record)) disk.set(file, readIfPresent(path.join(root, file), file));
   return { root, answers, templates, toolVersion, tree, record, disk };
 }

@@ -44,7 +44,7 @@ export interface Comparison {
   /** What fraiseql-deploy generates now (the record file itself left out). */
   tree: Tree;
   record: GenerationRecord | undefined;
-  /** The text on disk of every path in either, undefined when absent. */
+  /** The text on disk of every path in either (and of the record itself), undefined when absent. */
   disk: ReadonlyMap<string, string | undefined>;
 }
 

@@ -224,3 +224,51 @@ describe("fraiseql-deploy init in a Cargo workspace that holds fraiseql-server",
     expect((await listFiles(dir)).filter((f) => f.startsWith("deploy/fraiseql/server/"))).toEqual([]);
   });
 });
+
+describe("init and the record of generated files", () => {
+  const VALUES = "deploy/kubernetes/helm/fraiseql/values.yaml";
+
+  it("writes fraiseql-deploy.record.json beside the answers; status finds everything pristine", async () => {
+    const dir = await appRepo();
+    expect(runCli(["init", "--yes", dir]).code).toBe(0);
+    const record = JSON.parse(await readFile(path.join(dir, "fraiseql-deploy.record.json"), "utf8")) as { files: Record<string, unknown> };
+    expect(Object.keys(record.files)).toContain("Dockerfile");
+    expect(Object.keys(record.files)).toContain("fraiseql-deploy.yaml");
+    expect(Object.keys(record.files)).not.toContain("fraiseql-deploy.record.json");
+    const status = runCli(["status", dir]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/\d+ file\(s\): \d+ pristine\.\nUp to date/);
+  });
+
+  it("points to upgrade when a re-run would overwrite edits in a recorded tree (exit 3)", async () => {
+    const dir = await appRepo();
+    expect(runCli(["init", "--yes", dir]).code).toBe(0);
+    await writeFile(path.join(dir, VALUES), (await readFile(path.join(dir, VALUES), "utf8")).replace("\nreplicaCount: 3\n", "\nreplicaCount: 4\n"));
+    const rerun = runCli(["init", dir, "--set", "server.port=8000"]);
+    expect(rerun.code).toBe(3);
+    expect(rerun.stderr).toContain("`fraiseql-deploy upgrade` merges your edits");
+  });
+
+  it("--skip-existing keeps the earlier base of a kept file, so upgrade still brings it the update", async () => {
+    const dir = await appRepo();
+    expect(runCli(["init", "--yes", dir]).code).toBe(0);
+    await writeFile(path.join(dir, VALUES), (await readFile(path.join(dir, VALUES), "utf8")).replace("\nreplicaCount: 3\n", "\nreplicaCount: 4\n"));
+    expect(runCli(["init", dir, "--skip-existing", "--set", "server.port=8000"]).code).toBe(0);
+    const status = runCli(["status", dir]);
+    expect(status.stdout).toMatch(/edited, outdated\s+deploy\/kubernetes\/helm\/fraiseql\/values\.yaml/);
+    expect(runCli(["upgrade", dir]).code).toBe(0);
+    const values = await readFile(path.join(dir, VALUES), "utf8");
+    expect(values).toContain("\nreplicaCount: 4\n");
+    expect(values).toContain("  port: 8000");
+  });
+
+  it("a file that was the user's before init, kept with --skip-existing, stays untracked", async () => {
+    const dir = await appRepo();
+    await writeFile(path.join(dir, "Dockerfile"), "FROM mine\n");
+    expect(runCli(["init", "--yes", "--skip-existing", dir]).code).toBe(0);
+    const status = runCli(["status", dir]);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/untracked\s+Dockerfile/);
+    expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toBe("FROM mine\n");
+  });
+});

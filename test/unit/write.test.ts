@@ -89,4 +89,17 @@ describe("plan and commit", () => {
     const plan = await planTree(tree, "/repo", fs);
     expect(plan.find((p) => p.path === "Dockerfile")?.status).toBe("conflict");
   });
+
+  it("deletes files in the same step as the writes (upgrade --prune), and not at all when a write fails", async () => {
+    const { fs, vol } = memfs({ "/repo/old.yaml": "kind: Old\n", "/repo/README.md": "mine" });
+    const plan = await planTree(tree, "/repo", fs);
+    const result = await commitPlan(plan, "/repo", fs, { resolutions: new Map(), deletions: ["old.yaml"] });
+    expect(result.deleted).toEqual(["old.yaml"]);
+    expect(Object.keys(vol.toJSON()).sort()).toEqual(["/repo/Dockerfile", "/repo/README.md", "/repo/deploy/kubernetes/service.yaml", "/repo/tools/generate-sbom.sh"]);
+
+    const again = memfs({ "/repo/old.yaml": "kind: Old\n" });
+    const failing: FileSystem = { ...again.fs, writeFile: async () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) };
+    await expect(commitPlan(await planTree(tree, "/repo", again.fs), "/repo", failing, { resolutions: new Map(), deletions: ["old.yaml"] })).rejects.toThrow("EIO");
+    expect(again.vol.toJSON()).toEqual({ "/repo/old.yaml": "kind: Old\n" });
+  });
 });
