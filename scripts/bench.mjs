@@ -2,7 +2,7 @@
 // Start-up and generation benchmarks. Prints ratios measured in one run, interleaved so that
 // machine noise hits every command alike. Usage: npm run bench [-- --runs 15] [-- --verify]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 
@@ -43,21 +43,28 @@ function bench(cases, n) {
 }
 
 const dirs = [];
+// An application repository as the getting-started guide leaves it: the default answers compile its schema.json.
 const freshDir = () => {
   const d = mkdtempSync(path.join(tmpdir(), "fd-bench-"));
+  writeFileSync(path.join(d, "schema.json"), readFileSync(path.resolve(import.meta.dirname, "..", "test", "fixtures", "fraiseql-app", "schema.json")));
   dirs.push(d);
   return [d];
 };
+// One generated tree for status: it reads the answers, renders the tree and compares every file with the record.
+const generatedTree = freshDir()[0];
+spawnSync(process.execPath, [cli, "init", "--yes", generatedTree], { stdio: "ignore" });
 
 // Warm the compile cache and the file system cache first.
 time([process.execPath, cli, "--help"]);
 time([process.execPath, cli, "init", "--yes"], freshDir);
+time([process.execPath, cli, "status", generatedTree]);
 
 const m = bench(
   [
     { name: "node -e 0", argv: [process.execPath, "-e", "0"] },
     { name: "fraiseql-deploy --help", argv: [process.execPath, cli, "--help"] },
     { name: "fraiseql-deploy init --yes", argv: [process.execPath, cli, "init", "--yes"], setup: freshDir },
+    { name: "fraiseql-deploy status", argv: [process.execPath, cli, "status", generatedTree] },
   ],
   runs,
 );
@@ -69,6 +76,9 @@ const lines = [
   `| node -e 0 | ${base.toFixed(0)} ms | 1.00x | |`,
   `| fraiseql-deploy --help | ${m["fraiseql-deploy --help"].toFixed(0)} ms | ${(m["fraiseql-deploy --help"] / base).toFixed(2)}x | <= 1.5x |`,
   `| fraiseql-deploy init --yes (whole default tree) | ${m["fraiseql-deploy init --yes"].toFixed(0)} ms | ${(m["fraiseql-deploy init --yes"] / base).toFixed(2)}x | <= 3x |`,
+  `| fraiseql-deploy status (default tree) | ${m["fraiseql-deploy status"].toFixed(0)} ms | ${(m["fraiseql-deploy status"] / base).toFixed(2)}x | |`,
+  "",
+  `status / init --yes: ${(m["fraiseql-deploy status"] / m["fraiseql-deploy init --yes"]).toFixed(2)} (target <= 1.5)`,
 ];
 
 if (withVerify) {
