@@ -28,15 +28,24 @@ export interface LoadedTree extends Comparison {
   toolVersion: string;
 }
 
-/** The text of a file, undefined when there is none; a folder where a file belongs is an error that names it. */
+/**
+ * The text of a file, undefined when there is none. A folder where a file belongs, or a file that is not UTF-8
+ * (merging it as text would replace the bytes it cannot read), is an error that names it.
+ */
 export function readIfPresent(file: string, shown: string): string | undefined {
+  let bytes: Uint8Array;
   try {
-    return fs.readFileSync(file, "utf8");
+    bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
     if (code === "EISDIR") throw new UsageError(`${shown}: is a folder, where fraiseql-deploy keeps a file`);
     throw error;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${shown}: is not UTF-8 text, and fraiseql-deploy compares and merges its files as UTF-8; save it as UTF-8 (or move it away to have it regenerated)`);
   }
 }
 

@@ -2,7 +2,7 @@
  * status, diff and upgrade on repositories written by "the previous release" (the frozen templates in
  * test/fixtures/previous-release), through the built CLI as a user runs them.
  */
-import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectProject } from "../../src/answers/detect.js";
@@ -276,6 +276,19 @@ describe("upgrade from the previous release", () => {
       expect(result.code, command.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/fraiseql-deploy\.record\.json: is not valid JSON/);
     }
+  });
+
+  it("refuses a generated file that is not UTF-8 (merging it would lose bytes) and a folder where a file belongs, exit 2", async () => {
+    const { dir } = await previousRepo();
+    await writeFile(path.join(dir, GUIDE), Buffer.from([0x23, 0x20, 0xe9, 0x0a]));
+    const latin1 = runCli(["upgrade", dir]);
+    expect(latin1.code).toBe(2);
+    expect(latin1.stderr).toContain("docs/DEPLOYMENT.md: is not UTF-8 text");
+    await rm(path.join(dir, GUIDE));
+    await mkdir(path.join(dir, GUIDE));
+    const folder = runCli(["status", dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain("docs/DEPLOYMENT.md: is a folder, where fraiseql-deploy keeps a file");
   });
 
   it("refuses a folder that was never initialised, exit 2", async () => {

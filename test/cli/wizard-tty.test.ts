@@ -24,10 +24,10 @@ interface Step {
   send: string;
 }
 
-/** Runs init in a pty, sending each step's keys once its prompt text has appeared. */
-function drive(dir: string, steps: Step[], extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
+/** Runs init (or the command in `argv`) in a pty, sending each step's keys once its prompt text has appeared. */
+function drive(dir: string, steps: Step[], argv: string[] = ["init", dir]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("script", ["-qec", [process.execPath, cliPath, "init", ...extraArgs, dir].map((w) => `'${w}'`).join(" "), "/dev/null"], {
+    const child = spawn("script", ["-qec", [process.execPath, cliPath, ...argv].map((w) => `'${w}'`).join(" "), "/dev/null"], {
       cwd: repoRoot,
       env: { ...process.env, TERM: "xterm", COLUMNS: "200" },
     });
@@ -105,4 +105,38 @@ describe.runIf(hasScript || toolsRequired)("wizard in a real terminal", () => {
     expect(code).toBe(130);
     expect(await readdir(dir)).toEqual([]);
   }, 90_000);
+
+  it("upgrade asks about an overlapping edit on a terminal: shows the merge, then takes the new version", async () => {
+    const dir = await appRepo();
+    expect((await drive(dir, [{ when: "Show the advanced questions", send: "\r" }])).code).toBe(0);
+    const dockerfile = path.join(dir, "Dockerfile");
+    const generated = await readFile(dockerfile, "utf8");
+    await writeFile(dockerfile, generated.replace("EXPOSE 8815", "EXPOSE 9000"));
+    const { code, output } = await drive(
+      dir,
+      [
+        { when: "Dockerfile: your edits and the new version change the same lines", send: "\x1b[B\x1b[B\x1b[B\r" },
+        { when: "+++ Dockerfile (merged)", send: "" },
+        { when: "Dockerfile: your edits and the new version change the same lines", send: "\x1b[B\x1b[B\r" },
+      ],
+      ["upgrade", dir, "--set", "server.port=8000"],
+    );
+    expect(output).toContain("+EXPOSE 8000");
+    expect(code).toBe(0);
+    const after = await readFile(dockerfile, "utf8");
+    expect(after).toContain("EXPOSE 8000");
+    expect(after).not.toContain("<<<<<<<");
+  }, 120_000);
+
+  it("Ctrl-C at upgrade's question exits 130 and writes nothing", async () => {
+    const dir = await appRepo();
+    expect((await drive(dir, [{ when: "Show the advanced questions", send: "\r" }])).code).toBe(0);
+    const dockerfile = path.join(dir, "Dockerfile");
+    await writeFile(dockerfile, (await readFile(dockerfile, "utf8")).replace("EXPOSE 8815", "EXPOSE 9000"));
+    const before = await Promise.all((await readdir(dir, { recursive: true })).sort().map(async (f) => [f, await readFile(path.join(dir, f)).catch(() => null)] as const));
+    const { code } = await drive(dir, [{ when: "change the same lines", send: "\x03" }], ["upgrade", dir, "--set", "server.port=8000"]);
+    expect(code).toBe(130);
+    const after = await Promise.all((await readdir(dir, { recursive: true })).sort().map(async (f) => [f, await readFile(path.join(dir, f)).catch(() => null)] as const));
+    expect(after).toEqual(before);
+  }, 120_000);
 });
