@@ -141,6 +141,10 @@ export function buildProgram(): Command {
     .option("--skip <ids>", "skip these check ids (comma-separated)")
     .option("--image <ref>", "also scan this built image with trivy")
     .option("-j, --jobs <n>", "checks to run at once", "4")
+    .option("--cluster", "also send every object to a real API server as a server-side dry run (kubectl; the current context unless told otherwise). Never stores anything")
+    .option("--kubeconfig <file>", "the kubeconfig for --cluster (implies --cluster)")
+    .option("--context <name>", "the kubeconfig context for --cluster (implies --cluster)")
+    .option("--create-namespace", "with --cluster: create the app namespace if it is missing (as deploy/kubernetes/namespace.yaml labels it), and delete it afterwards; the only change verify ever makes to a cluster")
     .action(async (dir: string, options: Record<string, unknown>) => {
       const { runVerify } = await import("./commands/verify.js");
       process.exitCode = await runVerify(dir, options);

@@ -7,9 +7,7 @@
  * (and removed again) only with --create-namespace.
  */
 import { readFile } from "node:fs/promises";
-import yaml from "js-yaml";
 import { parseYamlDocuments } from "../generate/check.js";
-import { CHART_DIR } from "../generate/tree.js";
 import {
   createArgs,
   deleteNamespaceArgs,
@@ -22,6 +20,7 @@ import {
 } from "../tools/kubectl.js";
 import { mapConcurrent } from "./concurrency.js";
 import { HARDENED_MANIFEST, isObj } from "./manifests.js";
+import { exec as realExec } from "../tools/exec.js";
 import { crashed, hasChart, kustomizationFiles, renderChart, run, VALUES_MATRIX, type ToolCheckDeps } from "./tool-checks.js";
 import type { Check, Finding, VerifyContext } from "./types.js";
 
@@ -39,7 +38,10 @@ export interface ClusterObject {
   values?: string;
 }
 
-const nameOf = (doc: Record<string, unknown>): string => String((isObj(doc.metadata) ? doc.metadata.name : undefined) ?? "(unnamed)");
+const nameOf = (doc: Record<string, unknown>): string => {
+  const name = isObj(doc.metadata) ? doc.metadata.name : undefined;
+  return typeof name === "string" ? name : "(unnamed)";
+};
 const subjectOf = (doc: Record<string, unknown>): string => `${String(doc.kind)} ${nameOf(doc)}`;
 
 /** Kinds whose spec.template is a pod template. */
@@ -215,9 +217,4 @@ export function createClusterCheck(deps: ToolCheckDeps): Check {
   };
 }
 
-/** For tests and reports: objects in a YAML text, as the check reads a file. */
-export function objectsOfText(file: string, text: string, namespace: string): ClusterObject[] {
-  return objectsOf(file, yaml.loadAll(text), namespace);
-}
-
-export { CHART_DIR };
+export const clusterCheck: Check = createClusterCheck({ exec: realExec });

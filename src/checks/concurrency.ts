@@ -13,3 +13,17 @@ export function toolConcurrencyEnv(jobs: number, cores: number, env: Readonly<Re
   const wanted: Record<string, string> = { GOMAXPROCS: share, CHECKOV_WORKERS_NUMBER: share };
   return Object.fromEntries(Object.entries(wanted).filter(([name]) => env[name] === undefined));
 }
+
+/** Maps with at most `limit` calls in flight, keeping the order of the results. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

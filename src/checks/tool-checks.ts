@@ -65,13 +65,13 @@ function toolPath(ctx: VerifyContext, name: string): string {
   return tool.path;
 }
 
-async function run(deps: ToolCheckDeps, ctx: VerifyContext, tool: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function run(deps: ToolCheckDeps, ctx: VerifyContext, tool: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const result = await deps.exec(toolPath(ctx, tool), args, { cwd: ctx.root, ...options, env: { ...ctx.toolEnv, ...options.env } });
   if (result.failedToStart) throw new Error(`${tool} could not start: ${result.failedToStart}`);
   return result;
 }
 
-function crashed(tool: string, result: ExecResult): Error {
+export function crashed(tool: string, result: ExecResult): Error {
   const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(0, 6).join(" | ").slice(0, 600);
   return new Error(`${tool} exited ${String(result.exitCode)}: ${detail || "(no output)"}`);
 }
@@ -103,7 +103,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 const generated = (ctx: VerifyContext, files: readonly string[]): string[] => files.filter((f) => ctx.files.has(f));
-const hasChart = (ctx: VerifyContext): boolean => ctx.files.has(`${CHART_DIR}/Chart.yaml`);
+export const hasChart = (ctx: VerifyContext): boolean => ctx.files.has(`${CHART_DIR}/Chart.yaml`);
 
 /** The generated files only, copied into scratch: trivy and checkov scan exactly what init wrote. */
 const mirrors = new Map<string, Promise<string>>();
@@ -125,7 +125,7 @@ function mirrorTree(ctx: VerifyContext): Promise<string> {
 }
 
 /** The plain manifests kustomization.yaml deploys (files only; remote or folder resources are not ours). */
-function kustomizationFiles(ctx: VerifyContext): string[] {
+export function kustomizationFiles(ctx: VerifyContext): string[] {
   const text = ctx.files.get(KUSTOMIZATION);
   if (text === undefined) return [];
   let resources: unknown;
@@ -137,7 +137,7 @@ function kustomizationFiles(ctx: VerifyContext): string[] {
   return (Array.isArray(resources) ? resources : []).map((r) => path.posix.join("deploy/kubernetes", String(r))).filter((f) => ctx.files.has(f));
 }
 
-interface Rendered {
+export interface Rendered {
   /** Absolute paths of the rendered files. */
   files: string[];
   /** Maps a rendered file (as a tool prints it) back to its chart template. */
@@ -146,7 +146,7 @@ interface Rendered {
   failure?: Finding;
 }
 
-async function renderChart(deps: ToolCheckDeps, ctx: VerifyContext, checkId: string, tool: "helm3" | "helm4", values: ValuesCase): Promise<Rendered> {
+export async function renderChart(deps: ToolCheckDeps, ctx: VerifyContext, checkId: string, tool: "helm3" | "helm4", values: ValuesCase): Promise<Rendered> {
   const outputDir = path.join(ctx.scratch, checkId, values.label.replace(/[^\w.=-]+/g, "_"));
   await rm(outputDir, { recursive: true, force: true });
   await mkdir(outputDir, { recursive: true });

@@ -51,6 +51,12 @@ export interface VerifyContext {
   scratch: string;
   /** Extra environment for every tool run (see concurrency.ts). */
   toolEnv?: Readonly<Record<string, string>>;
+  /** verify --cluster: the cluster the dry runs go to. */
+  cluster?: {
+    target: { kubeconfig?: string; context?: string };
+    /** Create the app namespace when it is missing (and remove it afterwards). */
+    createNamespace: boolean;
+  };
 }
 
 export interface Check {

@@ -23,11 +23,16 @@ export interface VerifyOptions {
   skip?: string;
   image?: string;
   jobs?: string;
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  createNamespace?: boolean;
 }
 
 export async function allChecks(): Promise<Check[]> {
   const { toolChecks } = await import("../checks/tool-checks.js");
-  return [...builtinChecks, ...toolChecks];
+  const { clusterCheck } = await import("../checks/cluster.js");
+  return [...builtinChecks, ...toolChecks, clusterCheck];
 }
 
 function selectChecks(checks: Check[], only?: string, skip?: string): Check[] {
@@ -59,6 +64,21 @@ export async function loadVerifyContext(root: string, scratch: string, image?: s
   return { root, answers, files, scratch, ...(image ? { image } : {}) };
 }
 
+/** --kubeconfig and --context name a cluster, so they imply --cluster; --create-namespace needs one. */
+function clusterOption(options: VerifyOptions): Pick<VerifyContext, "cluster"> {
+  const wanted = options.cluster === true || options.kubeconfig !== undefined || options.context !== undefined;
+  if (!wanted) {
+    if (options.createNamespace) throw new UsageError("--create-namespace: only with --cluster (it creates the namespace the dry runs need)");
+    return {};
+  }
+  return {
+    cluster: {
+      target: { ...(options.kubeconfig ? { kubeconfig: path.resolve(options.kubeconfig) } : {}), ...(options.context ? { context: options.context } : {}) },
+      createNamespace: options.createNamespace === true,
+    },
+  };
+}
+
 export async function runVerify(dir: string | undefined, options: VerifyOptions): Promise<number> {
   const root = path.resolve(dir ?? ".");
   const format = options.format ?? "text";
@@ -67,7 +87,7 @@ export async function runVerify(dir: string | undefined, options: VerifyOptions)
   const checks = selectChecks(await allChecks(), options.only, options.skip);
   const scratch = await mkdtemp(path.join(os.tmpdir(), "fraiseql-verify-"));
   try {
-    const base = await loadVerifyContext(root, scratch, options.image);
+    const base = { ...(await loadVerifyContext(root, scratch, options.image)), ...clusterOption(options) };
     const applicable = checks.filter((c) => !c.applies || c.applies({ ...base, tools: new Map() }));
     const tools = await discoverTools(exec, [...new Set(applicable.flatMap((c) => c.tools))], { versions: false });
     const ctx: VerifyContext = { ...base, tools, toolEnv: toolConcurrencyEnv(jobs, os.availableParallelism(), process.env) };

@@ -57,6 +57,13 @@ export const toolSpecs: readonly ToolSpec[] = [
     acceptVersion: (v) => major(v) >= 2,
     install: "install Docker Compose v2 (docker-compose binary or the docker compose plugin)",
   },
+  {
+    name: "kubectl",
+    binaries: ["kubectl"],
+    versionArgs: ["version", "--client", "-o", "json"],
+    parseVersion: semver,
+    install: "install kubectl (https://kubernetes.io/docs/tasks/tools/), or build it with scripts/install-kube.sh",
+  },
   { name: "docker", binaries: ["docker"], versionArgs: ["--version"], parseVersion: semver, install: "install Docker Engine 23+ (https://docs.docker.com/engine/install/)" },
   { name: "checkov", binaries: ["checkov"], versionArgs: ["--version"], parseVersion: semver, install: "pip install checkov" },
 ];
