@@ -13,6 +13,7 @@ import {
   deleteNamespaceArgs,
   dryRunApplyArgs,
   getNamespaceArgs,
+  getServiceAccountArgs,
   isKindNotServed,
   parseDryRun,
   parseNamespaceLabels,
@@ -134,11 +135,19 @@ async function kubectl(deps: ToolCheckDeps, ctx: VerifyContext, args: string[], 
 }
 
 /**
- * The namespace the dry runs need: namespaced objects are refused in a namespace that does not exist.
- * Returns a finding when the cluster's namespace judges pods by other Pod Security labels than the
- * generated one, and whether verify created it (so it removes it again).
+ * The namespace the dry runs need, and the ServiceAccounts the pods run as: namespaced objects are refused
+ * in a namespace that does not exist, and the ServiceAccount admission plugin refuses a Pod whose account
+ * does not exist (before Pod Security gets to judge it). With --create-namespace, verify creates both and
+ * removes the namespace (and them with it) afterwards. Returns a warning when the cluster's namespace judges
+ * pods by other Pod Security labels than the generated one.
  */
-async function ensureNamespace(deps: ToolCheckDeps, ctx: VerifyContext, target: ClusterTarget, create: boolean): Promise<{ created: boolean; findings: Finding[] }> {
+async function prepareNamespace(
+  deps: ToolCheckDeps,
+  ctx: VerifyContext,
+  target: ClusterTarget,
+  create: boolean,
+  serviceAccounts: readonly Record<string, unknown>[],
+): Promise<{ created: boolean; findings: Finding[] }> {
   const namespace = ctx.answers.app.namespace;
   const got = await kubectl(deps, ctx, getNamespaceArgs(target, namespace));
   if (got.exitCode !== 0) throw crashed("kubectl get namespace", got);
@@ -147,12 +156,22 @@ async function ensureNamespace(deps: ToolCheckDeps, ctx: VerifyContext, target: 
   if (labels === undefined) {
     if (!create) {
       throw new Error(
-        `namespace ${namespace} does not exist in the cluster, and a dry run of namespaced objects needs it: create it (kubectl apply -f ${NAMESPACE_FILE}), or pass --create-namespace to let verify create it and remove it afterwards`,
+        `namespace ${namespace} does not exist in the cluster, and a dry run of namespaced objects needs it: create it (kubectl apply -f ${NAMESPACE_FILE} -f deploy/kubernetes/serviceaccount.yaml), or pass --create-namespace to let verify create it and remove it afterwards`,
       );
     }
-    const made = await kubectl(deps, ctx, createArgs(target), JSON.stringify(wanted));
-    if (made.exitCode !== 0) throw crashed("kubectl create namespace", made);
+    const made = await kubectl(deps, ctx, createArgs(target), JSON.stringify({ apiVersion: "v1", kind: "List", items: [wanted, ...serviceAccounts] }));
+    if (made.exitCode !== 0) throw crashed("kubectl create (namespace and service accounts)", made);
     return { created: true, findings: [] };
+  }
+  for (const account of serviceAccounts) {
+    const name = nameOf(account);
+    const found = await kubectl(deps, ctx, getServiceAccountArgs(target, namespace, name));
+    if (found.exitCode !== 0) throw crashed("kubectl get serviceaccount", found);
+    if (found.stdout.trim() === "") {
+      throw new Error(
+        `ServiceAccount ${name} does not exist in namespace ${namespace}, and the API server refuses pods that run as a missing account before Pod Security can judge them: apply deploy/kubernetes/serviceaccount.yaml first, or run against a namespace verify may create (--create-namespace)`,
+      );
+    }
   }
   const expected = podSecurityLabels(isObj(wanted.metadata) && isObj(wanted.metadata.labels) ? wanted.metadata.labels : {});
   const actual = podSecurityLabels(labels);
@@ -170,6 +189,17 @@ async function ensureNamespace(deps: ToolCheckDeps, ctx: VerifyContext, target: 
       },
     ],
   };
+}
+
+/** The distinct ServiceAccounts of the tree in the app namespace (the chart's and the manifests' may differ). */
+function serviceAccountsOf(objects: readonly { object: ClusterObject }[], namespace: string): Record<string, unknown>[] {
+  const byName = new Map<string, Record<string, unknown>>();
+  for (const { object } of objects) {
+    const doc = object.object;
+    if (doc.kind !== "ServiceAccount" || !isObj(doc.metadata) || doc.metadata.namespace !== namespace) continue;
+    byName.set(nameOf(doc), { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: nameOf(doc), namespace } });
+  }
+  return [...byName.values()];
 }
 
 /** Dry-runs one object; the server's refusals and warnings become findings on its file. */
@@ -202,7 +232,8 @@ export function createClusterCheck(deps: ToolCheckDeps): Check {
       const cluster = ctx.cluster;
       if (!cluster) return [];
       const objects = distinct(await treeObjects(deps, ctx));
-      const { created, findings } = await ensureNamespace(deps, ctx, cluster.target, cluster.createNamespace);
+      const accounts = serviceAccountsOf(objects, ctx.answers.app.namespace);
+      const { created, findings } = await prepareNamespace(deps, ctx, cluster.target, cluster.createNamespace, accounts);
       try {
         // The Namespace objects first: the rest is judged under their labels.
         const namespaces = objects.filter((o) => o.object.object.kind === "Namespace");

@@ -35,6 +35,10 @@ export function getNamespaceArgs(target: ClusterTarget, namespace: string): stri
   return [...targetArgs(target), "get", "namespace", namespace, "-o", "json", "--ignore-not-found"];
 }
 
+export function getServiceAccountArgs(target: ClusterTarget, namespace: string, name: string): string[] {
+  return [...targetArgs(target), "get", "serviceaccount", name, "--namespace", namespace, "-o", "name", "--ignore-not-found"];
+}
+
 /** Creates the objects on stdin for real (the namespace, with --create-namespace only). */
 export function createArgs(target: ClusterTarget): string[] {
   return [...targetArgs(target), "create", `--field-manager=${FIELD_MANAGER}`, "-o", "name", "-f", "-"];
@@ -60,19 +64,20 @@ export interface DryRunOutcome {
  */
 export function parseDryRun(stderr: string): DryRunOutcome {
   const outcome: DryRunOutcome = { errors: [], warnings: [] };
-  let last: string[] | undefined;
+  let continuing = false;
   for (const line of stderr.split("\n")) {
     const warning = /^Warning: (.*)$/.exec(line);
     const error = /^(?:Error from server(?: \([^)]*\))?|error): (.*)$/.exec(line);
     if (warning?.[1] !== undefined) {
       outcome.warnings.push(warning[1].trim());
-      last = outcome.warnings;
+      continuing = false;
     } else if (error?.[1] !== undefined) {
       outcome.errors.push(cleanError(error[1].trim()));
-      last = outcome.errors;
-    } else if (line.trim() !== "" && last && last.length > 0) {
-      // A message continued on the next line (field errors are listed one per line).
-      last[last.length - 1] = `${last[last.length - 1] as string} ${line.trim()}`;
+      continuing = true;
+    } else if (line.trim() !== "" && continuing) {
+      // An error continued on the next lines (the server lists field errors one per line).
+      const last = outcome.errors.length - 1;
+      outcome.errors[last] = `${outcome.errors[last] as string} ${line.trim()}`;
     }
   }
   return outcome;
