@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .option("--force", "overwrite existing files that differ")
     .option("--skip-existing", "keep existing files that differ; write only the others")
     .option("--dry-run", "print what would be written and write nothing")
+    .option("--detect-cluster", "default kubernetes.version to the version of the cluster in the current kube context (read-only; the wizard always looks, --yes only with this flag)")
     .action(async (dir: string, options: Record<string, unknown>) => {
       const { runInit } = await import("./commands/init.js");
       await runInit(dir, options);

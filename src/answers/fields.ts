@@ -20,6 +20,8 @@ export interface ProjectFacts {
   schemaSourcePath?: string;
   /** The repository is a Cargo workspace holding the fraiseql-server package: its version, when it has one. */
   serverWorkspace?: { version?: string };
+  /** The target version of the cluster in the current kube context, when init was asked to look (wizard, --detect-cluster). */
+  clusterVersion?: string;
 }
 
 export type PartialAnswers = Record<string, AnswerValue>;
@@ -86,8 +88,14 @@ const cidr: Pattern = {
 };
 
 export const supportedKubernetesVersions = [
-  "1.23", "1.24", "1.25", "1.26", "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36",
+  "1.23", "1.24", "1.25", "1.26", "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37",
 ] as const;
+
+/**
+ * The default target when no cluster was asked: the oldest minor upstream still supports (each minor gets
+ * about 14 months; on 2026-12-06 that is 1.35, supported until 2027-02). Raise it as minors reach end of life.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
 export const platformChoices: Choice[] = [
   { value: "linux/amd64", name: "linux/amd64" },
@@ -643,8 +651,8 @@ export const fields: Field[] = [
     key: "kubernetes.version",
     type: "enum",
     message: "Target Kubernetes version (oldest cluster you run)",
-    help: "Below 1.25 a PodSecurityPolicy is generated; from 1.25 Pod Security Admission namespace labels.",
-    default: "1.31",
+    help: "Below 1.25 a PodSecurityPolicy is generated; from 1.25 Pod Security Admission namespace labels. The wizard offers the version of the cluster in your current kube context.",
+    default: (_a, facts) => facts.clusterVersion ?? DEFAULT_KUBERNETES_VERSION,
     choices: supportedKubernetesVersions.map((v) => ({ value: v, name: v })),
   },
   {

@@ -7,6 +7,8 @@ import { decodeAnswersText, parseAnswersText } from "../answers/file.js";
 import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
 import type { PartialAnswers } from "../answers/fields.js";
 import { runWizard } from "../answers/wizard.js";
+import type { DetectedCluster } from "../answers/cluster-version.js";
+import { DEFAULT_KUBERNETES_VERSION } from "../answers/fields.js";
 import { checkSchemaPresent } from "../generate/preconditions.js";
 import { AbortedError, ConflictError, InternalCheckError, UsageError } from "../errors.js";
 import { checkTree } from "../generate/check.js";
@@ -28,6 +30,7 @@ export interface InitOptions {
   force?: boolean;
   skipExisting?: boolean;
   dryRun?: boolean;
+  detectCluster?: boolean;
 }
 
 export interface InitEnvironment {
@@ -37,6 +40,8 @@ export interface InitEnvironment {
   /** Whether diffs shown at the conflict prompt are colored. */
   color: boolean;
   out: (line: string) => void;
+  /** The cluster in the current kube context, if one answers (see cluster-version.ts). */
+  detectCluster: () => Promise<DetectedCluster | undefined>;
 }
 
 export function defaultEnvironment(): InitEnvironment {
@@ -47,6 +52,10 @@ export function defaultEnvironment(): InitEnvironment {
     interactive: isTerminal(0) && isTerminal(1),
     color: useColor(1),
     out: (line) => writeOut(`${line}\n`),
+    detectCluster: async () => {
+      const [{ detectClusterVersion }, { exec }] = await Promise.all([import("../answers/cluster-version.js"), import("../tools/exec.js")]);
+      return detectClusterVersion(exec);
+    },
   };
 }
 
@@ -88,6 +97,16 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   const { values: sets, problems: setProblems } = parseSetFlagsLenient(options.set ?? []);
   const base = { ...saved, ...fromFile };
   const interactive = env.interactive && !options.yes && !options.config;
+  // The wizard looks at the current kube context; scripts only when asked (--yes never reaches out by itself).
+  if (interactive || options.detectCluster) {
+    const cluster = await env.detectCluster();
+    if (cluster) {
+      facts.clusterVersion = cluster.target;
+      env.out(`The cluster in your current kube context runs Kubernetes ${cluster.serverVersion}: kubernetes.version defaults to ${cluster.target}.`);
+    } else if (options.detectCluster) {
+      env.out(`No cluster answered in the current kube context (kubectl version, 3 s): kubernetes.version defaults to ${DEFAULT_KUBERNETES_VERSION}.`);
+    }
+  }
 
   let given: PartialAnswers;
   if (interactive) {

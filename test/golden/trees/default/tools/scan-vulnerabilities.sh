@@ -12,7 +12,7 @@ readonly DEPLOY_IMAGE=registry.example.com/acme-api:0.1.0-hardened
 readonly STANDARD_IMAGE=registry.example.com/acme-api:0.1.0
 readonly HARDENED_IMAGE=registry.example.com/acme-api:0.1.0-hardened
 readonly DEFAULT_PLATFORMS=linux/amd64,linux/arm64
-readonly KUBE_VERSION=1.31.0
+readonly KUBE_VERSION=1.35.0
 readonly CONFIG_TARGETS=(Dockerfile deploy/docker deploy/kubernetes)
 readonly TRIVY_INSTALL_HINT='see https://trivy.dev/latest/getting-started/installation/ (brew install trivy, the aquasecurity apt/rpm repositories, or GOEXPERIMENT=jsonv2 go install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0)'
 
