@@ -6,6 +6,7 @@
  * namespace manifest labels it. Warnings count as findings. Nothing is stored; the namespace is created
  * (and removed again) only with --create-namespace.
  */
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseYamlDocuments } from "../generate/check.js";
 import {
@@ -16,7 +17,7 @@ import {
   getServiceAccountArgs,
   isKindNotServed,
   parseDryRun,
-  parseNamespaceLabels,
+  parseNamespace,
   type ClusterTarget,
 } from "../tools/kubectl.js";
 import { mapConcurrent } from "./concurrency.js";
@@ -137,8 +138,10 @@ async function kubectl(deps: ToolCheckDeps, ctx: VerifyContext, args: string[], 
 /**
  * The namespace the dry runs need, and the ServiceAccounts the pods run as: namespaced objects are refused
  * in a namespace that does not exist, and the ServiceAccount admission plugin refuses a Pod whose account
- * does not exist (before Pod Security gets to judge it). With --create-namespace, verify creates both and
- * removes the namespace (and them with it) afterwards. Returns a warning when the cluster's namespace judges
+ * does not exist (before Pod Security gets to judge it). With --create-namespace, verify creates both in a
+ * namespace of its own, named after the app's with a random suffix and labelled as the generated one, and
+ * deletes it afterwards (a fixed name would collide with the previous run's namespace while the cluster is
+ * still deleting it). Returns where to send the objects, and a warning when the cluster's namespace judges
  * pods by other Pod Security labels than the generated one.
  */
 async function prepareNamespace(
@@ -147,22 +150,29 @@ async function prepareNamespace(
   target: ClusterTarget,
   create: boolean,
   serviceAccounts: readonly Record<string, unknown>[],
-): Promise<{ created: boolean; findings: Finding[] }> {
+): Promise<{ namespace: string; created: boolean; findings: Finding[] }> {
   const namespace = ctx.answers.app.namespace;
   const got = await kubectl(deps, ctx, getNamespaceArgs(target, namespace));
   if (got.exitCode !== 0) throw crashed("kubectl get namespace", got);
-  const labels = parseNamespaceLabels(got.stdout);
+  const state = parseNamespace(got.stdout);
   const wanted = generatedNamespace(ctx);
-  if (labels === undefined) {
+  // A namespace on its way out takes no new objects: with --create-namespace, verify uses one of its own.
+  if (state === undefined || (state.terminating && create)) {
     if (!create) {
       throw new Error(
-        `namespace ${namespace} does not exist in the cluster, and a dry run of namespaced objects needs it: create it (kubectl apply -f ${NAMESPACE_FILE} -f deploy/kubernetes/serviceaccount.yaml), or pass --create-namespace to let verify create it and remove it afterwards`,
+        `namespace ${namespace} does not exist in the cluster, and a dry run of namespaced objects needs it: create it (kubectl apply -f ${NAMESPACE_FILE} -f deploy/kubernetes/serviceaccount.yaml), or pass --create-namespace to let verify create one for the run and delete it afterwards`,
       );
     }
-    const made = await kubectl(deps, ctx, createArgs(target), JSON.stringify({ apiVersion: "v1", kind: "List", items: [wanted, ...serviceAccounts] }));
+    const scratch = scratchNamespaceName(namespace, randomBytes(3).toString("hex"));
+    const items = [renamed(wanted, scratch), ...serviceAccounts.map((account) => inNamespace(account, scratch))];
+    const made = await kubectl(deps, ctx, createArgs(target), JSON.stringify({ apiVersion: "v1", kind: "List", items }));
     if (made.exitCode !== 0) throw crashed("kubectl create (namespace and service accounts)", made);
-    return { created: true, findings: [] };
+    return { namespace: scratch, created: true, findings: [] };
   }
+  if (state.terminating) {
+    throw new Error(`namespace ${namespace} is being deleted in the cluster: wait until it is gone, or run against another cluster`);
+  }
+  const labels = state.labels;
   for (const account of serviceAccounts) {
     const name = nameOf(account);
     const found = await kubectl(deps, ctx, getServiceAccountArgs(target, namespace, name));
@@ -175,8 +185,9 @@ async function prepareNamespace(
   }
   const expected = podSecurityLabels(isObj(wanted.metadata) && isObj(wanted.metadata.labels) ? wanted.metadata.labels : {});
   const actual = podSecurityLabels(labels);
-  if (JSON.stringify(Object.entries(expected).sort()) === JSON.stringify(Object.entries(actual).sort())) return { created: false, findings: [] };
+  if (JSON.stringify(Object.entries(expected).sort()) === JSON.stringify(Object.entries(actual).sort())) return { namespace, created: false, findings: [] };
   return {
+    namespace,
     created: false,
     findings: [
       {
@@ -189,6 +200,22 @@ async function prepareNamespace(
       },
     ],
   };
+}
+
+/** `acme-verify-1a2b3c`: within the 63 characters of a namespace name. */
+export function scratchNamespaceName(namespace: string, suffix: string): string {
+  return `${namespace.slice(0, 63 - "-verify-".length - suffix.length).replace(/-+$/, "")}-verify-${suffix}`;
+}
+
+function renamed(namespaceObject: Record<string, unknown>, name: string): Record<string, unknown> {
+  const metadata = isObj(namespaceObject.metadata) ? namespaceObject.metadata : {};
+  const labels = isObj(metadata.labels) ? { ...metadata.labels, "kubernetes.io/metadata.name": name } : undefined;
+  return { ...namespaceObject, metadata: { ...metadata, name, ...(labels ? { labels } : {}) } };
+}
+
+/** The object in another namespace (the scratch one); objects of other namespaces and cluster-scoped ones stay. */
+function inNamespace(doc: Record<string, unknown>, namespace: string): Record<string, unknown> {
+  return isObj(doc.metadata) ? { ...doc, metadata: { ...doc.metadata, namespace } } : doc;
 }
 
 /** The distinct ServiceAccounts of the tree in the app namespace (the chart's and the manifests' may differ). */
@@ -232,16 +259,26 @@ export function createClusterCheck(deps: ToolCheckDeps): Check {
       const cluster = ctx.cluster;
       if (!cluster) return [];
       const objects = distinct(await treeObjects(deps, ctx));
-      const accounts = serviceAccountsOf(objects, ctx.answers.app.namespace);
-      const { created, findings } = await prepareNamespace(deps, ctx, cluster.target, cluster.createNamespace, accounts);
+      const app = ctx.answers.app.namespace;
+      const accounts = serviceAccountsOf(objects, app);
+      const { namespace, created, findings } = await prepareNamespace(deps, ctx, cluster.target, cluster.createNamespace, accounts);
+      // In verify's own namespace, the app's Namespace object is judged as an update of it, the rest placed in it.
+      const moved = (entry: (typeof objects)[number]) => {
+        const doc = entry.object.object;
+        const metadata = isObj(doc.metadata) ? doc.metadata : {};
+        if (namespace === app) return entry;
+        if (doc.kind === "Namespace" && metadata.name === app) return { ...entry, object: { ...entry.object, object: renamed(doc, namespace) } };
+        if (metadata.namespace !== app) return entry;
+        return { ...entry, object: { ...entry.object, object: inNamespace(doc, namespace) } };
+      };
       try {
-        // The Namespace objects first: the rest is judged under their labels.
-        const namespaces = objects.filter((o) => o.object.object.kind === "Namespace");
-        const rest = objects.filter((o) => o.object.object.kind !== "Namespace");
+        // The Namespace objects first; the rest is judged under the namespace's labels.
+        const namespaces = objects.filter((o) => o.object.object.kind === "Namespace").map(moved);
+        const rest = objects.filter((o) => o.object.object.kind !== "Namespace").map(moved);
         for (const entry of namespaces) findings.push(...(await dryRun(deps, ctx, cluster.target, entry)));
         for (const found of await mapConcurrent(rest, 4, (entry) => dryRun(deps, ctx, cluster.target, entry))) findings.push(...found);
       } finally {
-        if (created) await kubectl(deps, ctx, deleteNamespaceArgs(cluster.target, ctx.answers.app.namespace));
+        if (created) await kubectl(deps, ctx, deleteNamespaceArgs(cluster.target, namespace));
       }
       return findings;
     },

@@ -59,15 +59,17 @@ export interface DryRunOutcome {
 }
 
 /**
- * kubectl prints the server's refusals as `Error from server (Reason): ...` (or `error: ...` for what it
- * refuses itself) and the server's warnings as `Warning: ...`, on stderr.
+ * kubectl prints the server's refusals as `Error from server (Reason): ...`, `The Kind "name" is invalid: ...`
+ * (server-side apply), or `error: ...` for what it refuses itself, and the server's warnings as
+ * `Warning: ...`, on stderr.
  */
 export function parseDryRun(stderr: string): DryRunOutcome {
   const outcome: DryRunOutcome = { errors: [], warnings: [] };
   let continuing = false;
   for (const line of stderr.split("\n")) {
     const warning = /^Warning: (.*)$/.exec(line);
-    const error = /^(?:Error from server(?: \([^)]*\))?|error): (.*)$/.exec(line);
+    // Server-side apply reports an invalid object as `The Deployment "x" is invalid: ...`, without a prefix.
+    const error = /^(?:Error from server(?: \([^)]*\))?|error): (.*)$/.exec(line) ?? /^(The \S+ "[^"]*" is invalid: .*)$/.exec(line);
     if (warning?.[1] !== undefined) {
       outcome.warnings.push(warning[1].trim());
       continuing = false;
@@ -103,9 +105,9 @@ export function parseServerVersion(stdout: string): string | undefined {
   }
 }
 
-/** The labels of a namespace from `kubectl get namespace -o json`; undefined when it does not exist (empty output). */
-export function parseNamespaceLabels(stdout: string): Record<string, string> | undefined {
+/** A namespace from `kubectl get namespace -o json`: its labels and whether it is being deleted; undefined when it does not exist (empty output). */
+export function parseNamespace(stdout: string): { labels: Record<string, string>; terminating: boolean } | undefined {
   if (stdout.trim() === "") return undefined;
-  const data = JSON.parse(stdout) as { metadata?: { labels?: Record<string, string> } };
-  return data.metadata?.labels ?? {};
+  const data = JSON.parse(stdout) as { metadata?: { labels?: Record<string, string>; deletionTimestamp?: string }; status?: { phase?: string } };
+  return { labels: data.metadata?.labels ?? {}, terminating: data.metadata?.deletionTimestamp !== undefined || data.status?.phase === "Terminating" };
 }

@@ -107,6 +107,8 @@ export async function startControlPlane(): Promise<ControlPlane> {
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
+      // No kubernetes Service endpoints to keep: the reconciler refuses a loopback address.
+      "--endpoint-reconciler-type=none",
       `--secure-port=${securePort}`,
       `--cert-dir=${path.join(dir, "certs")}`,
       `--token-auth-file=${path.join(dir, "tokens.csv")}`,

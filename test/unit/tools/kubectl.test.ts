@@ -7,7 +7,7 @@ import {
   getServiceAccountArgs,
   isKindNotServed,
   parseDryRun,
-  parseNamespaceLabels,
+  parseNamespace,
   parseServerVersion,
   serverVersionArgs,
 } from "../../../src/tools/kubectl.js";
@@ -53,6 +53,11 @@ describe("kubectl output parsers", () => {
       'Error from server (Invalid): Deployment.apps "api" is invalid: [spec.selector: Invalid value: {"matchLabels":{"a":"b"}}: field is immutable,\nspec.template.metadata.labels: Invalid value: {"x":"y"}: `selector` does not match template `labels`]\n',
       { errors: ['Deployment.apps "api" is invalid: [spec.selector: Invalid value: {"matchLabels":{"a":"b"}}: field is immutable, spec.template.metadata.labels: Invalid value: {"x":"y"}: `selector` does not match template `labels`]'], warnings: [] },
     ],
+    [
+      // Captured from kubectl v1.37.2 (server-side apply, dry run) against kube-apiserver v1.37.2.
+      'The Deployment "tr" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "4": must be less than or equal to cpu limit of 1\n',
+      { errors: ['The Deployment "tr" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "4": must be less than or equal to cpu limit of 1'], warnings: [] },
+    ],
   ])("%j", (stderr, expected) => {
     expect(parseDryRun(stderr)).toEqual(expected);
   });
@@ -69,8 +74,11 @@ describe("kubectl output parsers", () => {
     expect(parseServerVersion('{"clientVersion":{"gitVersion":"v1.37.2"},"serverVersion":{"gitVersion":"v1.33.4-eks-1"}}')).toBe("1.33.4");
     expect(parseServerVersion('{"clientVersion":{"gitVersion":"v1.37.2"}}')).toBeUndefined();
     expect(parseServerVersion("not json")).toBeUndefined();
-    expect(parseNamespaceLabels("")).toBeUndefined();
-    expect(parseNamespaceLabels('{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"restricted"}}}')).toEqual({ "pod-security.kubernetes.io/enforce": "restricted" });
-    expect(parseNamespaceLabels('{"metadata":{}}')).toEqual({});
+    expect(parseNamespace("")).toBeUndefined();
+    expect(parseNamespace('{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"restricted"}},"status":{"phase":"Active"}}')).toEqual({
+      labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+      terminating: false,
+    });
+    expect(parseNamespace('{"metadata":{"deletionTimestamp":"2026-12-06T09:00:00Z"},"status":{"phase":"Terminating"}}')).toEqual({ labels: {}, terminating: true });
   });
 });
