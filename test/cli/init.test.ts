@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdir, readFile, readdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import yaml from "js-yaml";
-import { appRepo, runCli, sampleSchemaJson, tempDir, writeServerWorkspace } from "../helpers.js";
+import { appRepo, repoRoot, runCli, sampleSchemaJson, tempDir, writeServerWorkspace } from "../helpers.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -272,3 +272,32 @@ describe("init and the record of generated files", () => {
     expect(await readFile(path.join(dir, "Dockerfile"), "utf8")).toBe("FROM mine\n");
   });
 });
+
+describe("init --detect-cluster", () => {
+  const standIns = path.join(repoRoot, "test", "stand-ins", "bin");
+  const withKubectl = (env: Record<string, string> = {}) => ({ env: { PATH: `${standIns}${path.delimiter}${process.env.PATH ?? ""}`, ...env } });
+
+  it("defaults kubernetes.version to the cluster in the current context (a captured kubectl v1.37.2 answer)", async () => {
+    const dir = await appRepo();
+    const log = path.join(dir, "kubectl.log");
+    const result = runCli(["init", "--yes", "--detect-cluster", dir], withKubectl({ STANDIN_KUBECTL_LOG: log }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("runs Kubernetes 1.37.2: kubernetes.version defaults to 1.37.");
+    expect(await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8")).toMatch(/^kubernetes:\n {2}version: "1\.37"$/m);
+    expect((await readFile(log, "utf8")).trim()).toBe("kubectl version -o json --request-timeout=3s");
+  });
+
+  it("keeps the static default when no cluster answers, and never asks without the flag under --yes", async () => {
+    const dir = await appRepo();
+    const noCluster = runCli(["init", "--yes", "--detect-cluster", dir], withKubectl({ STANDIN_KUBECTL_VERSION_OUTPUT: "/dev/null", STANDIN_KUBECTL_VERSION_EXIT: "1" }));
+    expect(noCluster.code, noCluster.stderr).toBe(0);
+    expect(noCluster.stdout).toContain("No cluster answered in the current kube context");
+    expect(await readFile(path.join(dir, "fraiseql-deploy.yaml"), "utf8")).toMatch(/^kubernetes:\n {2}version: "1\.35"$/m);
+
+    const quiet = await appRepo();
+    const log = path.join(quiet, "kubectl.log");
+    expect(runCli(["init", "--yes", quiet], withKubectl({ STANDIN_KUBECTL_LOG: log })).code).toBe(0);
+    await expect(readFile(log, "utf8")).rejects.toThrow(/ENOENT/);
+  });
+});
+
