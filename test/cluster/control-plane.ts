@@ -7,9 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../e2e/support.js";
 
 export interface ControlPlane {
   kubeconfig: string;
@@ -32,17 +32,6 @@ export function findBinary(name: string): string | undefined {
 /** What is missing to start a control plane here (empty when everything is there). */
 export function controlPlaneProblems(): string[] {
   return ["etcd", "kube-apiserver", "kubectl"].filter((name) => findBinary(name) === undefined).map((name) => `${name} is not installed (scripts/install-kube.sh)`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function start(file: string, args: string[], log: string[]): ChildProcess {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { objectsOf, podFromTemplate } from "../../src/checks/cluster.js";
+import { objectsOf, podFromTemplate, scratchNamespaceName } from "../../src/checks/cluster.js";
 
 const deployment = {
   apiVersion: "apps/v1",
@@ -28,5 +28,13 @@ describe("the objects verify --cluster sends", () => {
     expect(objects[2]?.object).toMatchObject({ metadata: { namespace: "acme" } });
     expect(objects[3]?.object).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "acme" } });
     expect(objects.every((o) => o.file === "deploy/kubernetes/deployment.yaml" && o.values === "default values")).toBe(true);
+  });
+
+  it("names verify's own namespace after the app's, within the 63 characters a namespace name may have", () => {
+    expect(scratchNamespaceName("acme", "1a2b3c")).toBe("acme-verify-1a2b3c");
+    const long = scratchNamespaceName(`${"a".repeat(50)}-${"b".repeat(12)}`, "1a2b3c");
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(scratchNamespaceName(`${"a".repeat(48)}-x`, "1a2b3c")).toBe(`${"a".repeat(48)}-verify-1a2b3c`);
   });
 });
