@@ -10,13 +10,13 @@ import { runWizard } from "../answers/wizard.js";
 import type { DetectedCluster } from "../answers/cluster-version.js";
 import { DEFAULT_KUBERNETES_VERSION } from "../answers/fields.js";
 import { checkSchemaPresent } from "../generate/preconditions.js";
-import { AbortedError, ConflictError, InternalCheckError, UsageError } from "../errors.js";
+import { ConflictError, InternalCheckError, UsageError } from "../errors.js";
 import { checkTree } from "../generate/check.js";
 import { commitUnlessInterrupted, type CommitResult } from "../generate/commit.js";
 import type { FileSystem } from "../generate/fs.js";
 import { planTree, type PlannedFile, type Resolution } from "../generate/plan.js";
 import { releaseTemplates, renderTree, type GeneratedFile, type Tree } from "../generate/tree.js";
-import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
+import { askAboutFile, inquirerPrompter, type Prompter } from "../ui/prompter.js";
 import { unifiedDiff } from "../ui/diff.js";
 import { toolVersion } from "../version.js";
 import { flatten } from "../answers/resolve.js";
@@ -223,8 +223,9 @@ async function resolveConflicts(
       resolutions.set(file.path, all);
       continue;
     }
-    for (;;) {
-      const choice = await env.prompter.select({
+    const choice = await askAboutFile<Resolution | "skip-all" | "overwrite-all">(
+      env.prompter,
+      {
         message: `${file.path} exists and differs. What should happen to it?`,
         choices: [
           { value: "skip", name: "keep mine (skip)" },
@@ -235,16 +236,11 @@ async function resolveConflicts(
           { value: "abort", name: "abort (write nothing)" },
         ],
         default: "skip",
-      });
-      if (choice === "diff") {
-        env.out(unifiedDiff(file.existing ?? "", file.content, { from: `${file.path} (yours)`, to: `${file.path} (generated)`, color: env.color }));
-        continue;
-      }
-      if (choice === "abort") throw new AbortedError();
-      if (choice === "skip-all" || choice === "overwrite-all") all = choice === "skip-all" ? "skip" : "overwrite";
-      resolutions.set(file.path, all ?? (choice as Resolution));
-      break;
-    }
+      },
+      () => env.out(unifiedDiff(file.existing ?? "", file.content, { from: `${file.path} (yours)`, to: `${file.path} (generated)`, color: env.color })),
+    );
+    if (choice === "skip-all" || choice === "overwrite-all") all = choice === "skip-all" ? "skip" : "overwrite";
+    resolutions.set(file.path, all ?? (choice as Resolution));
   }
 }
 

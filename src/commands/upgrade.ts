@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { flatten } from "../answers/resolve.js";
-import { AbortedError, ExitCode, MergeCheckError, UnresolvedError } from "../errors.js";
+import { ExitCode, MergeCheckError, UnresolvedError } from "../errors.js";
 import { checkTree } from "../generate/check.js";
 import { commitUnlessInterrupted } from "../generate/commit.js";
 import type { FileSystem } from "../generate/fs.js";
@@ -17,7 +17,7 @@ import { buildRecord, RECORD_FILE, serializeRecord } from "../record/record.js";
 import { finishUpgrade, planUpgrade, writtenTree, type Decision, type UpgradeResult, type UpgradeStep } from "../record/upgrade-plan.js";
 import { unifiedDiff } from "../ui/diff.js";
 import { isTerminal, useColor, writeOut } from "../ui/output.js";
-import { inquirerPrompter, type Prompter } from "../ui/prompter.js";
+import { askAboutFile, inquirerPrompter, type Prompter } from "../ui/prompter.js";
 
 export interface UpgradeCommandOptions extends AnswerOverrides {
   dryRun?: boolean;
@@ -128,41 +128,38 @@ async function decide(steps: readonly UpgradeStep[], env: UpgradeEnvironment): P
   const decisions = new Map<string, Decision>();
   for (const step of steps) {
     if (step.kind !== "conflict" && step.kind !== "untracked") continue;
-    for (;;) {
-      const choice = await env.prompter.select<Decision | "leave" | "diff" | "abort">(
-        step.kind === "conflict"
-          ? {
-              message: `${step.path}: your edits and the new version change the same lines (${step.conflicts} place(s)). What should upgrade do?`,
-              choices: [
-                { value: "markers", name: "write both, between conflict markers (resolve them in your editor)" },
-                { value: "mine", name: "keep my file as it is (the new changes to this file are dropped)" },
-                { value: "theirs", name: "take the new version (my edits to this file are replaced)" },
-                { value: "diff", name: "show the merge with its conflicts" },
-                { value: "abort", name: "abort (write nothing)" },
-              ],
-              default: "markers",
-            }
-          : {
-              message: `${step.path} exists, was not written by a recorded fraiseql-deploy run, and differs from what it generates. What should upgrade do?`,
-              choices: [
-                { value: "leave", name: "leave it alone, untracked (ask again next time)" },
-                { value: "mine", name: "keep my file and track it (later upgrades merge their changes into it)" },
-                { value: "theirs", name: "replace it with the generated file" },
-                { value: "diff", name: "show the difference" },
-                { value: "abort", name: "abort (write nothing)" },
-              ],
-              default: "leave",
-            },
-      );
-      if (choice === "abort") throw new AbortedError();
-      if (choice === "diff") {
-        const after = step.kind === "conflict" ? (step.after ?? "") : (step.generated?.content ?? "");
-        env.out(unifiedDiff(step.before ?? "", after, { from: `${step.path} (yours)`, to: `${step.path} (${step.kind === "conflict" ? "merged" : "generated"})`, color: env.color }));
-        continue;
-      }
-      if (choice !== "leave") decisions.set(step.path, choice);
-      break;
-    }
+    const merged = step.kind === "conflict";
+    const choice = await askAboutFile<Decision | "leave">(
+      env.prompter,
+      merged
+        ? {
+            message: `${step.path}: your edits and the new version change the same lines (${step.conflicts} place(s)). What should upgrade do?`,
+            choices: [
+              { value: "markers", name: "write both, between conflict markers (resolve them in your editor)" },
+              { value: "mine", name: "keep my file as it is (the new changes to this file are dropped)" },
+              { value: "theirs", name: "take the new version (my edits to this file are replaced)" },
+              { value: "diff", name: "show the merge with its conflicts" },
+              { value: "abort", name: "abort (write nothing)" },
+            ],
+            default: "markers",
+          }
+        : {
+            message: `${step.path} exists, was not written by a recorded fraiseql-deploy run, and differs from what it generates. What should upgrade do?`,
+            choices: [
+              { value: "leave", name: "leave it alone, untracked (ask again next time)" },
+              { value: "mine", name: "keep my file and track it (later upgrades merge their changes into it)" },
+              { value: "theirs", name: "replace it with the generated file" },
+              { value: "diff", name: "show the difference" },
+              { value: "abort", name: "abort (write nothing)" },
+            ],
+            default: "leave",
+          },
+      () => {
+        const after = merged ? (step.after ?? "") : (step.generated?.content ?? "");
+        env.out(unifiedDiff(step.before ?? "", after, { from: `${step.path} (yours)`, to: `${step.path} (${merged ? "merged" : "generated"})`, color: env.color }));
+      },
+    );
+    if (choice !== "leave") decisions.set(step.path, choice);
   }
   return decisions;
 }

@@ -1,3 +1,5 @@
+import { AbortedError } from "../errors.js";
+
 /**
  * Every question the tool asks goes through this interface, so tests can
  * drive the wizard and the conflict prompt with scripted replies.
@@ -44,4 +46,21 @@ export function inquirerPrompter(): Prompter {
       });
     },
   };
+}
+
+/**
+ * A per-file question with two standard choices: "diff" prints the difference and asks again, "abort"
+ * stops the run with nothing written. Returns any other choice.
+ */
+export async function askAboutFile<T extends string>(
+  prompter: Prompter,
+  question: { message: string; choices: Choice<T | "diff" | "abort">[]; default: T },
+  showDiff: () => void,
+): Promise<T> {
+  for (;;) {
+    const choice = await prompter.select<T | "diff" | "abort">(question);
+    if (choice === "diff") showDiff();
+    else if (choice === "abort") throw new AbortedError();
+    else return choice;
+  }
 }
