@@ -1,5 +1,5 @@
 /** Reading and writing `fraiseql-deploy.yaml`, the saved answers. */
-import { fsPromises } from "../builtins.js";
+import { fs, fsPromises } from "../builtins.js";
 import path from "node:path";
 import yaml from "js-yaml";
 import { InvalidAnswersError, UsageError } from "../errors.js";
@@ -16,6 +16,19 @@ export function decodeAnswersText(bytes: Uint8Array, source: string): string {
   } catch {
     throw new InvalidAnswersError([{ field: "(file)", rule: "is not valid UTF-8 text; save it as UTF-8" }], source);
   }
+}
+
+/** An answers file's text (UTF-8, or refused by name); undefined when there is none, a folder is refused by name. */
+export function readAnswersFileIfPresent(file: string, shown: string): string | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new UsageError(`${shown}: is a folder, not an answers file`);
+    throw error;
+  }
+  return decodeAnswersText(bytes, shown);
 }
 
 export function parseAnswersText(text: string, source: string): PartialAnswers {

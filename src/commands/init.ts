@@ -3,7 +3,7 @@ import path from "node:path";
 import { fs } from "../builtins.js";
 import { nodeFileSystem } from "../generate/node-fs.js";
 import { detectProject } from "../answers/detect.js";
-import { decodeAnswersText, parseAnswersText } from "../answers/file.js";
+import { parseAnswersText, readAnswersFileIfPresent } from "../answers/file.js";
 import { ANSWERS_FILE, missingRequired, parseSetFlagsLenient, resolveAnswers } from "../answers/resolve.js";
 import type { PartialAnswers } from "../answers/fields.js";
 import { runWizard } from "../answers/wizard.js";
@@ -59,18 +59,6 @@ export function defaultEnvironment(): InitEnvironment {
   };
 }
 
-async function readOptional(file: string, source: string): Promise<string | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new UsageError(`${source}: is a folder, not an answers file`);
-    throw error;
-  }
-  return decodeAnswersText(bytes, source);
-}
-
 /** The repository root must be a folder (or not exist yet: init creates it). */
 function checkRoot(root: string, dirArg: string): void {
   try {
@@ -86,11 +74,11 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   checkRoot(root, dirArg ?? ".");
   const facts = await detectProject(root);
 
-  const savedText = await readOptional(path.join(root, ANSWERS_FILE), ANSWERS_FILE);
+  const savedText = readAnswersFileIfPresent(path.join(root, ANSWERS_FILE), ANSWERS_FILE);
   const saved = savedText === undefined ? {} : parseAnswersText(savedText, ANSWERS_FILE);
   let fromFile: PartialAnswers = {};
   if (options.config) {
-    const text = await readOptional(path.resolve(options.config), options.config);
+    const text = readAnswersFileIfPresent(path.resolve(options.config), options.config);
     if (text === undefined) throw new UsageError(`--config ${options.config}: file not found`);
     fromFile = parseAnswersText(text, options.config);
   }

@@ -21,6 +21,7 @@ const lines = (text: string): string[] => text.split("\n");
 export function mergeThreeWay(base: string, ours: string, theirs: string): MergeOutcome {
   const endings = lineEndingsOf(ours);
   const [o, a, b] = [lines(toLf(base)), lines(toLf(ours)), lines(toLf(theirs))];
+  // mergeDiff3 says only whether there were conflicts; the count (for the messages) takes a second pass.
   const conflicts = diff3Merge(a, o, b).filter((region) => region.conflict).length;
   const { result } = mergeDiff3(a, o, b, { label: { a: conflictLabels.ours, o: conflictLabels.base, b: conflictLabels.theirs } });
   return { text: withLineEndings(result.join("\n"), endings), conflicts };
