@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Build and cache a Kubernetes control plane from source, for `verify --cluster` tests: pinned, idempotent.
+# Build and cache a Kubernetes cluster from source for the tests (`verify --cluster`, and a node that runs the
+# generated chart): pinned, idempotent.
 #
-#   scripts/install-kube.sh                 build what is missing (kube-apiserver, kubectl) and install etcd
-#   scripts/install-kube.sh --only kubectl  just these (comma-separated): kube-apiserver, kubectl, etcd
+#   scripts/install-kube.sh                 build or install everything that is missing (the list below)
+#   scripts/install-kube.sh --only kubectl  just these (comma-separated), e.g. --only etcd,kube-apiserver,kubectl
 #   scripts/install-kube.sh --check         report installed/missing, exit 1 if something is missing
 #   scripts/install-kube.sh --print-path    print the bin dir to prepend to PATH
+#
+# Components: etcd, kube-apiserver, kubectl (the control plane); node-packages (Debian's containerd, runc, CNI
+# plugins, conntrack, busybox-static), kubelet, kube-scheduler, kube-controller-manager, kube-proxy and coredns
+# for the node.
 #
 # No container registry and no GitHub here, so kind's node images are out of reach. The Go module proxy
 # serves k8s.io/kubernetes, whose go.mod points the k8s.io/* staging modules at local folders that are not in
@@ -13,7 +18,11 @@
 #
 # Layout: ~/.cache/fraiseql-deploy/kube/<version>/{module,bin}/ (bin holds the binaries), symlinked into
 # the tools bin dir (scripts/install-tools.sh --print-path). Go caches are shared with install-tools.sh.
-# A cold build of kube-apiserver takes ~30 minutes on a busy 2-core machine; it runs at low priority.
+# A cold build of kube-apiserver takes ~30 minutes on a busy 2-core machine; it runs at low priority. The node's
+# commands share most of its packages and take minutes after it.
+#
+# CoreDNS (cluster DNS: the chart's test pod calls the Service by name) comes from the module proxy too, as a
+# small main package with the plugins a cluster's Corefile uses; the full plugin set pulls every cloud SDK.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +35,9 @@ MODULE="$KUBE_ROOT/module"
 KUBE_BIN="$KUBE_ROOT/bin"
 TOOLS_BIN="$("$SCRIPT_DIR/install-tools.sh" --print-path)"
 LOGS="$CACHE/kube/logs"
-ALL=(etcd kube-apiserver kubectl)
+ALL=(etcd kube-apiserver kubectl node-packages kubelet kube-scheduler kube-controller-manager kube-proxy coredns)
+NODE_PACKAGES=(containerd runc containernetworking-plugins conntrack iptables busybox-static)
+COREDNS_ROOT="$CACHE/kube/coredns-$COREDNS_VERSION"
 
 MODE=install
 ONLY=""
@@ -50,9 +61,25 @@ fi
 
 say() { printf '[install-kube] %s\n' "$*"; }
 
+# The plugins of kubeadm's default Corefile, and bind (the test node serves on its own address, not on every
+# one); coremain already knows every directive's order.
+coredns_main() {
+  local plugin
+  printf '%s\n' "package main" "" "import (" '	"github.com/coredns/coredns/coremain"' ""
+  for plugin in bind cache errors forward health kubernetes log loop ready; do
+    printf '\t_ "github.com/coredns/coredns/plugin/%s"\n' "$plugin"
+  done
+  printf '%s\n' ")" "" "func main() { coremain.Run() }"
+}
+
 installed() {
   case "$1" in
     etcd) command -v etcd >/dev/null 2>&1 ;;
+    node-packages) [ "$(dpkg-query -W -f='${Status}\n' "${NODE_PACKAGES[@]}" 2>/dev/null | grep -c '^install ok installed$')" \
+                     = "${#NODE_PACKAGES[@]}" ] ;;
+    # Rebuilt when the plugin list above changes.
+    coredns) [ -x "$COREDNS_ROOT/bin/coredns" ] && [ -x "$TOOLS_BIN/coredns" ] \
+               && [ "$(coredns_main)" = "$(cat "$COREDNS_ROOT/module/main.go" 2>/dev/null)" ] ;;
     *) [ -x "$KUBE_BIN/$1" ] && [ -x "$TOOLS_BIN/$1" ] ;;
   esac
 }
@@ -65,19 +92,38 @@ if [ "$MODE" = check ]; then
   exit "$missing"
 fi
 
-# ---------------------------------------------------------------- etcd (Debian)
+# ---------------------------------------------------------------- Debian packages
+# apt_install LOG PACKAGE...: another apt run (install-tools, setup-docker) may hold the lock: wait for it.
+apt_install() {
+  local log="$1" sudo=""
+  shift
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@" >"$log" 2>&1 \
+    || { $sudo apt-get -o DPkg::Lock::Timeout=600 update >>"$log" 2>&1 \
+         && $sudo apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@" >>"$log" 2>&1; }
+}
+
+# stop_service NAME: Debian starts some packages as services; the tests start their own on free ports/sockets.
+stop_service() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  { $sudo systemctl disable --now "$1" || $sudo service "$1" stop || true; } >/dev/null 2>&1
+}
+
 install_etcd() {
   installed etcd && return 0
   say "etcd: apt-get install etcd-server"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  # Another apt run (install-tools, setup-docker) may hold the lock: wait for it rather than fail.
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends etcd-server >"$LOGS/etcd.log" 2>&1 \
-    || { $sudo apt-get -o DPkg::Lock::Timeout=600 update >>"$LOGS/etcd.log" 2>&1 \
-         && $sudo apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends etcd-server >>"$LOGS/etcd.log" 2>&1; } \
-    || { say "etcd: install failed (log: $LOGS/etcd.log)"; return 1; }
-  # Debian starts it as a service on the default ports; the tests start their own on free ports.
-  { $sudo systemctl disable --now etcd || $sudo service etcd stop || true; } >/dev/null 2>&1
+  apt_install "$LOGS/etcd.log" etcd-server || { say "etcd: install failed (log: $LOGS/etcd.log)"; return 1; }
+  stop_service etcd
+}
+
+install_node_packages() {
+  installed node-packages && return 0
+  say "node-packages: apt-get install ${NODE_PACKAGES[*]}"
+  apt_install "$LOGS/node-packages.log" "${NODE_PACKAGES[@]}" \
+    || { say "node-packages: install failed (log: $LOGS/node-packages.log)"; return 1; }
+  # Docker's own containerd is started by dockerd with its own socket; the Debian service is not needed.
+  stop_service containerd
 }
 
 # ---------------------------------------------------------------- the wrapper module
@@ -128,12 +174,37 @@ build_command() {
   say "$name: built in $((SECONDS - started)) s"
 }
 
+# ---------------------------------------------------------------- CoreDNS
+build_coredns() {
+  installed coredns && return 0
+  local module="$COREDNS_ROOT/module" started=$SECONDS
+  mkdir -p "$module" "$COREDNS_ROOT/bin"
+  if [ ! -f "$module/go.mod" ]; then
+    printf '%s\n' "// Generated by scripts/install-kube.sh: CoreDNS with the plugins of a cluster's Corefile." \
+      "module fraiseql-deploy.local/coredns" "" "go 1.24" "" "require github.com/coredns/coredns $COREDNS_VERSION" \
+      >"$module/go.mod"
+  fi
+  coredns_main >"$module/main.go"
+  say "coredns: building github.com/coredns/coredns@$COREDNS_VERSION (log: $LOGS/coredns.log)"
+  if ! (cd "$module" && CGO_ENABLED=0 GOFLAGS="-mod=mod -modcacherw" nice -n 10 \
+        go build -trimpath -ldflags "-s -w" -o "$COREDNS_ROOT/bin/coredns.tmp" .) >"$LOGS/coredns.log" 2>&1; then
+    say "coredns: build failed (log: $LOGS/coredns.log)"
+    return 1
+  fi
+  mv "$COREDNS_ROOT/bin/coredns.tmp" "$COREDNS_ROOT/bin/coredns"
+  mkdir -p "$TOOLS_BIN"
+  ln -sf "$COREDNS_ROOT/bin/coredns" "$TOOLS_BIN/coredns"
+  say "coredns: built in $((SECONDS - started)) s"
+}
+
 mkdir -p "$LOGS"
 export GOPATH="$CACHE/go" GOMODCACHE="$CACHE/go/pkg/mod" GOCACHE="$CACHE/go/cache" GOTOOLCHAIN=local
 failed=0
 for name in "${SELECTED[@]}"; do
   case "$name" in
     etcd) install_etcd || failed=1 ;;
+    node-packages) install_node_packages || failed=1 ;;
+    coredns) build_coredns || failed=1 ;;
     *) build_command "$name" || failed=1 ;;
   esac
 done

@@ -16,6 +16,8 @@
 #                                           on debian:forky-slim (a forky minbase
 #                                           rootfs); PGDATA and VOLUME as in the
 #                                           official 18 image
+#   busybox:1.37                            (trixie only) Debian trixie's busybox-static
+#                                           FROM scratch: the chart's helm test pod
 #   docker/dockerfile:1                     BuildKit Dockerfile frontend built from
 #                                           source, so `# syntax=docker/dockerfile:1`
 #                                           works offline
@@ -574,10 +576,17 @@ image_postgres18() {
     log "$tag: $(docker run --rm --network none --entrypoint postgres "$tag" --version)"
 }
 
+# busybox:1.37 (docker.io/library/busybox:1.37): the generated chart's test pod image.
+image_busybox() {
+    local tag="busybox:1.37"
+    if have_image "$tag"; then log "$tag: present"; return; fi
+    build_image busybox "$ASSETS/busybox" "$ASSETS/busybox/Dockerfile" "$tag" -- --build-arg "DEBIAN_RELEASE=trixie"
+}
+
 summary() {
     log "stand-in images:"
     docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}\t{{.ID}}' |
-        grep -E '^(debian:|rust:|fraiseql-test/rust-cross:|gcr.io/distroless/|postgres:|docker/dockerfile:)' |
+        grep -E '^(debian:|rust:|fraiseql-test/rust-cross:|gcr.io/distroless/|postgres:|busybox:|docker/dockerfile:)' |
         sort | awk -F '\t' '{ printf "  %-40s %9s  %s\n", $1, $2, $3 }' >&2
 }
 
@@ -598,6 +607,7 @@ main() {
         image_distroless "$rel"
         image_postgres "$rel"
         [ "$rel" != trixie ] || image_postgres18
+        [ "$rel" != trixie ] || image_busybox
     done
     summary
     log "done in $((SECONDS - START_TIME))s"

@@ -16,8 +16,18 @@ export interface ControlPlane {
   /** The API server's version as it reports it (v1.37.2). */
   version: string;
   kubectl: string;
+  /** The temporary folder that holds etcd's data, the keys and the kubeconfig (removed by stop()). */
+  dir: string;
+  /** The API server's self-made serving certificate: the cluster's CA for a node's controllers. */
+  servingCertificate: string;
+  /** The service account signing key (the controller manager's token controller needs it). */
+  serviceAccountKey: string;
+  /** The Service ClusterIP range. */
+  serviceCidr: string;
   stop(): Promise<void>;
 }
+
+const serviceCidr = "10.96.0.0/16";
 
 const toolsBin = path.join(os.homedir(), ".cache", "fraiseql-deploy", "tools", "bin");
 
@@ -34,7 +44,8 @@ export function controlPlaneProblems(): string[] {
   return ["etcd", "kube-apiserver", "kubectl"].filter((name) => findBinary(name) === undefined).map((name) => `${name} is not installed (scripts/install-kube.sh)`);
 }
 
-function start(file: string, args: string[], log: string[]): ChildProcess {
+/** Starts a process whose output is kept (the last 200 chunks) for the error message when it dies. */
+export function start(file: string, args: string[], log: string[]): ChildProcess {
   const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
   const keep = (chunk: Buffer): void => {
     log.push(chunk.toString("utf8"));
@@ -45,7 +56,7 @@ function start(file: string, args: string[], log: string[]): ChildProcess {
   return child;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -105,7 +116,9 @@ export async function startControlPlane(): Promise<ControlPlane> {
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       `--service-account-key-file=${path.join(dir, "sa.pub")}`,
       `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-      "--service-cluster-ip-range=10.96.0.0/16",
+      `--service-cluster-ip-range=${serviceCidr}`,
+      // A test node's name does not resolve; its InternalIP does (kubectl exec and logs go through the kubelet).
+      "--kubelet-preferred-address-types=InternalIP,Hostname",
     ],
     logs.apiserver,
   );
@@ -154,5 +167,6 @@ export async function startControlPlane(): Promise<ControlPlane> {
   }
   const versionOut = spawnSync(kubectl, ["--kubeconfig", kubeconfig, "version", "-o", "json"], { encoding: "utf8" }).stdout;
   const version = (JSON.parse(versionOut) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion ?? "unknown";
-  return { kubeconfig, version, kubectl, stop };
+  const servingCertificate = path.join(dir, "certs", "apiserver.crt");
+  return { kubeconfig, version, kubectl, dir, servingCertificate, serviceAccountKey: path.join(dir, "sa.key"), serviceCidr, stop };
 }
