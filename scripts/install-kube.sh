@@ -8,7 +8,7 @@
 #   scripts/install-kube.sh --print-path    print the bin dir to prepend to PATH
 #
 # Components: etcd, kube-apiserver, kubectl (the control plane); node-packages (Debian's containerd, runc, CNI
-# plugins, conntrack, busybox-static), kubelet, kube-scheduler, kube-controller-manager, kube-proxy and coredns
+# plugins, conntrack, gcc for the pause image), kubelet, kube-scheduler, kube-controller-manager, kube-proxy and coredns
 # for the node.
 #
 # No container registry and no GitHub here, so kind's node images are out of reach. The Go module proxy
@@ -36,7 +36,8 @@ KUBE_BIN="$KUBE_ROOT/bin"
 TOOLS_BIN="$("$SCRIPT_DIR/install-tools.sh" --print-path)"
 LOGS="$CACHE/kube/logs"
 ALL=(etcd kube-apiserver kubectl node-packages kubelet kube-scheduler kube-controller-manager kube-proxy coredns)
-NODE_PACKAGES=(containerd runc containernetworking-plugins conntrack iptables busybox-static)
+# gcc and libc6-dev build the pause image (a static binary) from Kubernetes' own pause.c.
+NODE_PACKAGES=(containerd runc containernetworking-plugins conntrack iptables gcc libc6-dev)
 COREDNS_ROOT="$CACHE/kube/coredns-$COREDNS_VERSION"
 
 MODE=install
