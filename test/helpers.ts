@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -47,8 +47,20 @@ export const maximalAnswers: PartialAnswers = {
   profile: "hardened",
 };
 
+const createdTempDirs: string[] = [];
+
+/** A fresh folder under the system temp dir, removed after the test file (test/remove-temp-dirs.ts). */
 export async function tempDir(prefix = "fd-test-"): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  createdTempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made in this test file; FRAISEQL_KEEP_TEMP=1 keeps them for a post-mortem. */
+export async function removeTempDirs(): Promise<void> {
+  if (process.env.FRAISEQL_KEEP_TEMP === "1") return;
+  const dirs = createdTempDirs.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /**

@@ -3,13 +3,13 @@
  * what it sends, what it creates and deletes, and how the server's answers become findings. The real API
  * server is in test/integration/cluster.test.ts.
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_CHECK, createClusterCheck } from "../../src/checks/cluster.js";
 import type { ToolInfo, VerifyContext } from "../../src/checks/types.js";
 import { exec as realExec, type Exec } from "../../src/tools/exec.js";
+import { tempDir } from "../helpers.js";
 import { answersWith } from "../helpers.js";
 import { standInBin } from "../stand-ins/outputs.js";
 
@@ -57,7 +57,7 @@ function fakeKubectl(state: { namespace?: object; serviceAccount?: boolean; refu
 }
 
 async function context(create: boolean): Promise<VerifyContext> {
-  const root = await mkdtemp(path.join(tmpdir(), "fd-cluster-check-"));
+  const root = await tempDir("fd-cluster-check-");
   for (const [file, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), content);
