@@ -8,8 +8,8 @@
 #   scripts/install-kube.sh --print-path    print the bin dir to prepend to PATH
 #
 # Components: etcd, kube-apiserver, kubectl (the control plane); node-packages (Debian's containerd, runc, CNI
-# plugins, conntrack, gcc for the pause image), kubelet, kube-scheduler, kube-controller-manager, kube-proxy and coredns
-# for the node.
+# plugins, conntrack, ipset, gcc for the pause image), kubelet, kube-scheduler, kube-controller-manager,
+# kube-proxy, coredns and kube-router (its NetworkPolicy firewall only) for the node.
 #
 # No container registry and no GitHub here, so kind's node images are out of reach. The Go module proxy
 # serves k8s.io/kubernetes, whose go.mod points the k8s.io/* staging modules at local folders that are not in
@@ -35,10 +35,12 @@ MODULE="$KUBE_ROOT/module"
 KUBE_BIN="$KUBE_ROOT/bin"
 TOOLS_BIN="$("$SCRIPT_DIR/install-tools.sh" --print-path)"
 LOGS="$CACHE/kube/logs"
-ALL=(etcd kube-apiserver kubectl node-packages kubelet kube-scheduler kube-controller-manager kube-proxy coredns)
-# gcc and libc6-dev build the pause image (a static binary) from Kubernetes' own pause.c.
-NODE_PACKAGES=(containerd runc containernetworking-plugins conntrack iptables gcc libc6-dev)
+ALL=(etcd kube-apiserver kubectl node-packages kubelet kube-scheduler kube-controller-manager kube-proxy coredns kube-router)
+# gcc and libc6-dev build the pause image (a static binary) from Kubernetes' own pause.c; kube-router's
+# NetworkPolicy firewall keeps its peer sets in ipset.
+NODE_PACKAGES=(containerd runc containernetworking-plugins conntrack iptables ipset gcc libc6-dev)
 COREDNS_ROOT="$CACHE/kube/coredns-$COREDNS_VERSION"
+KUBE_ROUTER_ROOT="$CACHE/kube/kube-router-$KUBE_ROUTER_VERSION"
 
 MODE=install
 ONLY=""
@@ -62,12 +64,11 @@ fi
 
 say() { printf '[install-kube] %s\n' "$*"; }
 
-# The plugins of kubeadm's default Corefile, and bind (the test node serves on its own address, not on every
-# one); coremain already knows every directive's order.
+# The plugins of kubeadm's default Corefile; coremain already knows every directive's order.
 coredns_main() {
   local plugin
   printf '%s\n' "package main" "" "import (" '	"github.com/coredns/coredns/coremain"' ""
-  for plugin in bind cache errors forward health kubernetes log loop ready; do
+  for plugin in cache errors forward health kubernetes log loop ready; do
     printf '\t_ "github.com/coredns/coredns/plugin/%s"\n' "$plugin"
   done
   printf '%s\n' ")" "" "func main() { coremain.Run() }"
@@ -79,6 +80,7 @@ installed() {
     node-packages) [ "$(dpkg-query -W -f='${Status}\n' "${NODE_PACKAGES[@]}" 2>/dev/null | grep -c '^install ok installed$')" \
                      = "${#NODE_PACKAGES[@]}" ] ;;
     # Rebuilt when the plugin list above changes.
+    kube-router) [ -x "$KUBE_ROUTER_ROOT/bin/kube-router" ] && [ -x "$TOOLS_BIN/kube-router" ] ;;
     coredns) [ -x "$COREDNS_ROOT/bin/coredns" ] && [ -x "$TOOLS_BIN/coredns" ] \
                && [ "$(coredns_main)" = "$(cat "$COREDNS_ROOT/module/main.go" 2>/dev/null)" ] ;;
     *) [ -x "$KUBE_BIN/$1" ] && [ -x "$TOOLS_BIN/$1" ] ;;
@@ -198,6 +200,23 @@ build_coredns() {
   say "coredns: built in $((SECONDS - started)) s"
 }
 
+# ---------------------------------------------------------------- kube-router
+# Only its NetworkPolicy firewall runs (the bridge plugin has none); its own go.mod resolves its dependencies.
+build_kube_router() {
+  installed kube-router && return 0
+  local started=$SECONDS
+  mkdir -p "$KUBE_ROUTER_ROOT/bin" "$TOOLS_BIN"
+  say "kube-router: building github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION (log: $LOGS/kube-router.log)"
+  if ! CGO_ENABLED=0 GOBIN="$KUBE_ROUTER_ROOT/bin" GOFLAGS="-modcacherw" nice -n 10 go install -trimpath \
+      -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
+      "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION" >"$LOGS/kube-router.log" 2>&1; then
+    say "kube-router: build failed (log: $LOGS/kube-router.log)"
+    return 1
+  fi
+  ln -sf "$KUBE_ROUTER_ROOT/bin/kube-router" "$TOOLS_BIN/kube-router"
+  say "kube-router: built in $((SECONDS - started)) s"
+}
+
 mkdir -p "$LOGS"
 export GOPATH="$CACHE/go" GOMODCACHE="$CACHE/go/pkg/mod" GOCACHE="$CACHE/go/cache" GOTOOLCHAIN=local
 failed=0
@@ -206,6 +225,7 @@ for name in "${SELECTED[@]}"; do
     etcd) install_etcd || failed=1 ;;
     node-packages) install_node_packages || failed=1 ;;
     coredns) build_coredns || failed=1 ;;
+    kube-router) build_kube_router || failed=1 ;;
     *) build_command "$name" || failed=1 ;;
   esac
 done

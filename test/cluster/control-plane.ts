@@ -68,7 +68,11 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+/**
+ * bindAddress: where the API server listens (loopback by default; a node's pods need "0.0.0.0"). The kubeconfig
+ * always points at 127.0.0.1.
+ */
+export async function startControlPlane(options: { bindAddress?: string } = {}): Promise<ControlPlane> {
   const [etcd, apiserver, kubectl] = ["etcd", "kube-apiserver", "kubectl"].map(findBinary);
   if (!etcd || !apiserver || !kubectl) throw new Error(controlPlaneProblems().join("; "));
   const dir = await mkdtemp(path.join(os.tmpdir(), "fd-control-plane-"));
@@ -105,7 +109,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     apiserver,
     [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      "--bind-address=127.0.0.1",
+      `--bind-address=${options.bindAddress ?? "127.0.0.1"}`,
       "--advertise-address=127.0.0.1",
       // No kubernetes Service endpoints to keep: the reconciler refuses a loopback address.
       "--endpoint-reconciler-type=none",

@@ -5,7 +5,8 @@
  * - containerd (Debian) with a config, socket and root of its own beside Docker's, runc, and a CNI bridge
  *   (Debian's containernetworking-plugins: bridge + host-local + portmap + loopback);
  * - kubelet, kube-proxy (iptables), kube-scheduler and kube-controller-manager v1.37.2;
- * - CoreDNS on the node's address as the cluster DNS, so pods reach Services by name;
+ * - kube-router's NetworkPolicy firewall (the bridge plugin enforces no policy);
+ * - CoreDNS as a kube-system pod behind the kube-dns Service (test/cluster/cluster-dns.ts);
  * - images come from the local Docker engine (`docker save` | `ctr images import`); the pause image is built
  *   here from Kubernetes' own pause.c.
  *
@@ -14,24 +15,25 @@
  * non-loopback node IP, a kubelet root on a filesystem cAdvisor can read (ephemeral-storage capacity), and
  * FORWARD accept rules for the pod bridge because Docker sets that chain's policy to DROP.
  *
- * One node at a time per machine: the bridge name, kube-proxy's iptables chains and port 53 on the node's
- * address are global. Needs root.
+ * One node at a time per machine: the bridge, the pod range and the iptables chains are global. Needs root.
+ * The control plane must listen beyond loopback (startControlPlane({ bindAddress: "0.0.0.0" })): CoreDNS
+ * reads the API from a pod.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, realpathSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { exec } from "../../src/tools/exec.js";
 import { freePort } from "../e2e/support.js";
+import { buildCoreDnsImage, clusterDnsIp, coreDnsImage, coreDnsManifests } from "./cluster-dns.js";
 import { findBinary, start, stopProcess, type ControlPlane } from "./control-plane.js";
+import { forwardRules, hostAddress, run, snapshotHost } from "./host-state.js";
 
-export const nodeBinaries = ["kubelet", "kube-proxy", "kube-scheduler", "kube-controller-manager", "coredns", "containerd", "runc", "ctr"] as const;
+export const nodeBinaries = ["kubelet", "kube-proxy", "kube-scheduler", "kube-controller-manager", "kube-router", "coredns", "containerd", "runc", "ctr", "ipset"] as const;
 const cniDir = "/usr/lib/cni";
 const bridge = "fdkube0";
-const cniNetwork = "fd-bridge";
-const cniResults = "/var/lib/cni/results";
 const podCidr = "10.244.0.0/24";
 export const pauseImage = "registry.k8s.io/pause:3.10";
 
@@ -46,36 +48,13 @@ export function nodeProblems(): string[] {
 
 export interface KubeNode {
   name: string;
-  /** The node's InternalIP (also where CoreDNS listens). */
+  /** The node's InternalIP. */
   ip: string;
   /** Copies an image from the local Docker engine into the node's containerd. */
   importImage(ref: string): Promise<void>;
   /** The recent output of each component, for a failure message. */
   logs(): string;
   stop(): Promise<void>;
-}
-
-/** The host's address on its default route: kubelet refuses a loopback node IP. */
-function hostAddress(): string {
-  const route = spawnSync("ip", ["-4", "route", "get", "192.0.2.255"], { encoding: "utf8" }).stdout;
-  const fromRoute = /\bsrc (\d+\.\d+\.\d+\.\d+)/.exec(route)?.[1];
-  if (fromRoute) return fromRoute;
-  const any = Object.values(os.networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === "IPv4" && !a.internal && !a.address.startsWith("172.17."));
-  if (!any) throw new Error("no non-loopback IPv4 address for the node (kubelet refuses 127.0.0.1)");
-  return any.address;
-}
-
-const run = (file: string, args: string[]) => spawnSync(file, args, { encoding: "utf8" });
-
-/** Docker's iptables rules set the FORWARD policy to DROP: pods on the bridge could not reach each other. */
-function forwardRules(action: "-I" | "-D"): void {
-  for (const direction of ["-i", "-o"]) {
-    const rule = ["FORWARD", direction, bridge, "-j", "ACCEPT", "-m", "comment", "--comment", "fraiseql-deploy test node"];
-    if (action === "-D") while (run("iptables", ["-D", ...rule]).status === 0);
-    else run("iptables", ["-I", ...rule]);
-  }
 }
 
 async function buildPauseImage(dir: string): Promise<void> {
@@ -94,47 +73,75 @@ async function buildPauseImage(dir: string): Promise<void> {
   if (built.exitCode !== 0) throw new Error(`building ${pauseImage} failed: ${built.stderr}`);
 }
 
-/** The iptables chains on this machine, per binary and table ("iptables nat KUBE-MARK-MASQ"). */
-function iptablesChains(): Set<string> {
-  const chains = new Set<string>();
-  for (const binary of ["iptables", "ip6tables"]) {
-    for (const table of ["filter", "nat", "mangle"]) {
-      for (const line of run(binary, ["-t", table, "-S"]).stdout.split("\n")) {
-        const chain = /^-N (\S+)/.exec(line)?.[1];
-        if (chain) chains.add(`${binary} ${table} ${chain}`);
-      }
-    }
-  }
-  return chains;
-}
+const containerdConfig = (dir: string, socket: string): string =>
+  [
+    "version = 2",
+    `root = "${dir}/containerd/root"`,
+    `state = "${dir}/containerd/state"`,
+    "[grpc]",
+    `  address = "${socket}"`,
+    '[plugins."io.containerd.grpc.v1.cri"]',
+    `  sandbox_image = "${pauseImage}"`,
+    // This machine is itself a container: without it runc fails with "can't get final child's PID from pipe".
+    "  restrict_oom_score_adj = true",
+    '  [plugins."io.containerd.grpc.v1.cri".cni]',
+    `    bin_dir = "${cniDir}"`,
+    `    conf_dir = "${dir}/cni"`,
+    '  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
+    '    runtime_type = "io.containerd.runc.v2"',
+    '    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+    "      SystemdCgroup = false",
+    "",
+  ].join("\n");
 
-/**
- * Removes the chains the kubelet made (KUBE-FIREWALL, its canaries) that were not there before, with the jumps
- * into them; kube-proxy removes its own (--cleanup).
- */
-function removeNewChains(before: Set<string>): void {
-  const fresh = [...iptablesChains()].filter((chain) => !before.has(chain)).map((chain) => chain.split(" ") as [string, string, string]);
-  for (const [binary, table, chain] of fresh) {
-    for (const line of run(binary, ["-t", table, "-S"]).stdout.split("\n")) {
-      if (line.startsWith("-A ") && line.includes(`-j ${chain}`)) run(binary, ["-t", table, "-D", ...line.slice(3).split(" ")]);
-    }
-  }
-  for (const [binary, table, chain] of fresh) run(binary, ["-t", table, "-F", chain]);
-  for (const [binary, table, chain] of fresh) run(binary, ["-t", table, "-X", chain]);
-}
+const cniConfig = (dir: string): string =>
+  JSON.stringify({
+    cniVersion: "1.0.0",
+    name: "fd-bridge",
+    plugins: [
+      {
+        type: "bridge",
+        bridge,
+        isGateway: true,
+        ipMasq: true,
+        hairpinMode: true,
+        ipam: { type: "host-local", ranges: [[{ subnet: podCidr }]], routes: [{ dst: "0.0.0.0/0" }], dataDir: path.join(dir, "cni-ipam") },
+      },
+      { type: "portmap", capabilities: { portMappings: true } },
+      { type: "loopback" },
+    ],
+  });
 
-const listDir = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
-const networkNamespaces = (): string[] => listDir("/run/netns").filter((name) => name.startsWith("cni-"));
-
-/** Umounts whatever the kubelet and containerd left mounted under dir, deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
-  const mounts = (await readFile("/proc/self/mounts", "utf8"))
-    .split("\n")
-    .map((line) => line.split(" ")[1]?.replace(/\\040/g, " ") ?? "")
-    .filter((mountPoint) => mountPoint.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const mountPoint of mounts) run("umount", ["-l", mountPoint]);
-}
+const kubeletConfig = (dir: string, socket: string, ip: string, port: number): string =>
+  [
+    "apiVersion: kubelet.config.k8s.io/v1beta1",
+    "kind: KubeletConfiguration",
+    // This machine has a hybrid cgroup v1 hierarchy, which kubelet 1.35+ refuses unless told.
+    "failCgroupV1: false",
+    "cgroupDriver: cgroupfs",
+    "cgroupsPerQOS: false",
+    "enforceNodeAllocatable: []",
+    "failSwapOn: false",
+    `containerRuntimeEndpoint: unix://${socket}`,
+    // The API server calls the kubelet (exec, logs) without a client certificate here; the kubelet listens
+    // on this machine only, which has no other tenants.
+    "authentication: {anonymous: {enabled: true}, webhook: {enabled: false}}",
+    "authorization: {mode: AlwaysAllow}",
+    // The API server reaches the kubelet (logs, exec) on the node's InternalIP.
+    `address: ${ip}`,
+    `port: ${port}`,
+    "readOnlyPort: 0",
+    "healthzPort: 0",
+    `podLogsDir: ${dir}/pod-logs`,
+    "serializeImagePulls: false",
+    // Images are imported, never pulled: garbage collection must not remove them.
+    "imageGCHighThresholdPercent: 100",
+    "evictionHard: {}",
+    `clusterDNS: [${clusterDnsIp}]`,
+    "clusterDomain: cluster.local",
+    "resolvConf: /etc/resolv.conf",
+    "",
+  ].join("\n");
 
 export async function startNode(plane: ControlPlane): Promise<KubeNode> {
   const problems = nodeProblems();
@@ -153,6 +160,7 @@ export async function startNode(plane: ControlPlane): Promise<KubeNode> {
   };
   const socket = path.join(dir, "containerd", "containerd.sock");
   const ctr = (...args: string[]) => ["--address", socket, "--namespace", "k8s.io", ...args];
+  const kubectl = (args: string[], input?: string) => spawnSync(plane.kubectl, ["--kubeconfig", plane.kubeconfig, ...args], { encoding: "utf8", input, timeout: 300_000 });
   await mkdir(path.join(dir, "cni"), { recursive: true });
 
   const importImage = async (ref: string): Promise<void> => {
@@ -160,15 +168,13 @@ export async function startNode(plane: ControlPlane): Promise<KubeNode> {
     if (r.exitCode !== 0) throw new Error(`importing ${ref} into the node failed: ${r.stderr}`);
   };
 
-  const chainsBefore = iptablesChains();
-  const namespacesBefore = new Set(networkNamespaces());
-  const resultsBefore = new Set(listDir(cniResults));
+  const restoreHost = snapshotHost(bridge, dir);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     // Pods first, while the kubelet still runs: it unmounts their volumes and tears their network down.
-    spawnSync(plane.kubectl, ["--kubeconfig", plane.kubeconfig, "delete", "pods", "--all", "--all-namespaces", "--grace-period=1", "--wait=true", "--timeout=60s"], { stdio: "ignore" });
+    kubectl(["delete", "pods", "--all", "--all-namespaces", "--grace-period=1", "--wait=true", "--timeout=60s"]);
     for (const child of processes.slice(1).reverse()) await stopProcess(child);
     // containerd's shims outlive it: kill what is left, then containerd.
     for (const task of run(bin.ctr, ctr("tasks", "ls", "-q")).stdout.split("\n").filter(Boolean)) {
@@ -177,99 +183,24 @@ export async function startNode(plane: ControlPlane): Promise<KubeNode> {
     }
     if (processes[0]) await stopProcess(processes[0]);
     run(bin["kube-proxy"], ["--cleanup"]);
-    removeNewChains(chainsBefore);
-    forwardRules("-D");
-    // Pod network namespaces are removed when the kubelet garbage-collects sandboxes, which a stopped node never
-    // does; the CNI results cache likewise.
-    for (const netns of networkNamespaces()) if (!namespacesBefore.has(netns)) run("ip", ["netns", "delete", netns]);
-    for (const cached of listDir(cniResults)) if (!resultsBefore.has(cached)) await rm(path.join(cniResults, cached), { force: true });
-    run("ip", ["link", "delete", bridge]);
-    await unmountUnder(dir);
+    await restoreHost();
   };
 
   try {
-    // containerd: its own everything; restrict_oom_score_adj because this machine is itself a container (runc
-    // fails with "can't get final child's PID from pipe" otherwise); cgroupfs like the kubelet.
-    const config = [
-      "version = 2",
-      `root = "${dir}/containerd/root"`,
-      `state = "${dir}/containerd/state"`,
-      "[grpc]",
-      `  address = "${socket}"`,
-      '[plugins."io.containerd.grpc.v1.cri"]',
-      `  sandbox_image = "${pauseImage}"`,
-      "  restrict_oom_score_adj = true",
-      '  [plugins."io.containerd.grpc.v1.cri".cni]',
-      `    bin_dir = "${cniDir}"`,
-      `    conf_dir = "${dir}/cni"`,
-      '  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
-      '    runtime_type = "io.containerd.runc.v2"',
-      '    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
-      "      SystemdCgroup = false",
-      "",
-    ].join("\n");
-    await writeFile(path.join(dir, "containerd.toml"), config);
-    await writeFile(
-      path.join(dir, "cni", "10-fd-bridge.conflist"),
-      JSON.stringify({
-        cniVersion: "1.0.0",
-        name: cniNetwork,
-        plugins: [
-          {
-            type: "bridge",
-            bridge,
-            isGateway: true,
-            ipMasq: true,
-            hairpinMode: true,
-            ipam: { type: "host-local", ranges: [[{ subnet: podCidr }]], routes: [{ dst: "0.0.0.0/0" }], dataDir: path.join(dir, "cni-ipam") },
-          },
-          { type: "portmap", capabilities: { portMappings: true } },
-          { type: "loopback" },
-        ],
-      }),
-    );
-    forwardRules("-I");
+    await writeFile(path.join(dir, "containerd.toml"), containerdConfig(dir, socket));
+    await writeFile(path.join(dir, "cni", "10-fd-bridge.conflist"), cniConfig(dir));
+    forwardRules(bridge, "-I");
     launch("containerd", bin.containerd, ["--config", path.join(dir, "containerd.toml")]);
-    await buildPauseImage(dir);
+    await Promise.all([buildPauseImage(dir), buildCoreDnsImage(dir, realpathSync(bin.coredns))]);
     for (let i = 0; !existsSync(socket); i++) {
       if (i > 100 || processes[0]?.exitCode !== null) throw new Error(`containerd did not start\n${describeLogs(logs)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await importImage(pauseImage);
+    await importImage(coreDnsImage);
 
-    const [kubeletPort, proxyHealth, proxyMetrics, schedulerPort, managerPort, dnsReady] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
-    await writeFile(
-      path.join(dir, "kubelet.yaml"),
-      [
-        "apiVersion: kubelet.config.k8s.io/v1beta1",
-        "kind: KubeletConfiguration",
-        // This machine has a hybrid cgroup v1 hierarchy, which kubelet 1.35+ refuses unless told.
-        "failCgroupV1: false",
-        "cgroupDriver: cgroupfs",
-        "cgroupsPerQOS: false",
-        "enforceNodeAllocatable: []",
-        "failSwapOn: false",
-        `containerRuntimeEndpoint: unix://${socket}`,
-        // The API server calls the kubelet (exec, logs) without a client certificate here; the kubelet listens
-        // on this machine only, which has no other tenants.
-        "authentication: {anonymous: {enabled: true}, webhook: {enabled: false}}",
-        "authorization: {mode: AlwaysAllow}",
-        // The API server reaches the kubelet (logs, exec) on the node's InternalIP.
-        `address: ${ip}`,
-        `port: ${kubeletPort}`,
-        "readOnlyPort: 0",
-        "healthzPort: 0",
-        `podLogsDir: ${dir}/pod-logs`,
-        "serializeImagePulls: false",
-        // Images are imported, never pulled: garbage collection must not remove them.
-        "imageGCHighThresholdPercent: 100",
-        "evictionHard: {}",
-        `clusterDNS: [${ip}]`,
-        "clusterDomain: cluster.local",
-        "resolvConf: /etc/resolv.conf",
-        "",
-      ].join("\n"),
-    );
+    const [kubeletPort, proxyHealth, proxyMetrics, schedulerPort, managerPort, routerHealth] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    await writeFile(path.join(dir, "kubelet.yaml"), kubeletConfig(dir, socket, ip, kubeletPort));
     launch("kubelet", bin.kubelet, [
       `--kubeconfig=${plane.kubeconfig}`,
       `--config=${path.join(dir, "kubelet.yaml")}`,
@@ -300,39 +231,43 @@ export async function startNode(plane: ControlPlane): Promise<KubeNode> {
       `--service-account-private-key-file=${plane.serviceAccountKey}`,
       `--service-cluster-ip-range=${plane.serviceCidr}`,
     ]);
-    await writeFile(
-      path.join(dir, "Corefile"),
-      [
-        `.:53 {`,
-        `    bind ${ip}`,
-        "    errors",
-        `    ready 127.0.0.1:${dnsReady}`,
-        `    kubernetes cluster.local in-addr.arpa ip6.arpa {`,
-        `        kubeconfig ${plane.kubeconfig} test`,
-        "        pods insecure",
-        "        fallthrough in-addr.arpa ip6.arpa",
-        "    }",
-        "    forward . /etc/resolv.conf",
-        "    cache 30",
-        "}",
-        "",
-      ].join("\n"),
-    );
-    launch("coredns", bin.coredns, ["-conf", path.join(dir, "Corefile")]);
-
-    const kubectl = (...args: string[]) => spawnSync(plane.kubectl, ["--kubeconfig", plane.kubeconfig, ...args], { encoding: "utf8" });
     const deadline = Date.now() + 180_000;
-    for (;;) {
+    const check = (what: string): void => {
       const dead = processes.find((p) => p.exitCode !== null);
-      if (dead || Date.now() > deadline) {
-        const which = dead ? `${Object.keys(logs)[processes.indexOf(dead)]} exited (${dead.exitCode})` : "the node was not Ready within 180 s";
-        throw new Error(`${which}\n${describeLogs(logs)}`);
-      }
-      const ready = kubectl("get", "node", name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").stdout.trim();
-      const dns = await fetch(`http://127.0.0.1:${dnsReady}/ready`).then((r) => r.ok, () => false);
-      if (ready === "True" && dns) break;
+      if (dead) throw new Error(`${Object.keys(logs)[processes.indexOf(dead)]} exited (${dead.exitCode})\n${describeLogs(logs)}`);
+      if (Date.now() > deadline) throw new Error(`${what} within 180 s\n${describeLogs(logs)}`);
+    };
+    for (;;) {
+      check("the node was not Ready");
+      const ready = kubectl(["get", "node", name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).stdout.trim();
+      if (ready === "True") break;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
+    // NetworkPolicy: kube-router's firewall only, once its Node exists (pod routing stays with the bridge, Services with kube-proxy).
+    launch("kube-router", bin["kube-router"], [
+      `--kubeconfig=${plane.kubeconfig}`,
+      `--hostname-override=${name}`,
+      "--run-firewall=true",
+      "--run-router=false",
+      "--run-service-proxy=false",
+      "--run-loadbalancer=false",
+      "--enable-cni=false",
+      "--enable-ipv6=false",
+      `--service-cluster-ip-range=${plane.serviceCidr}`,
+      `--health-port=${routerHealth}`,
+      "--metrics-port=0",
+    ]);
+
+    for (;;) {
+      check("kube-router's firewall was not healthy");
+      if (await fetch(`http://127.0.0.1:${routerHealth}/healthz`).then((r) => r.ok, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const dns = kubectl(["apply", "-f", "-"], await coreDnsManifests(plane.kubeconfig, ip));
+    if (dns.status !== 0) throw new Error(`deploying CoreDNS failed: ${dns.stderr}`);
+    const rollout = kubectl(["rollout", "status", "-n", "kube-system", "deployment/coredns", "--timeout=120s"]);
+    check("CoreDNS was not ready");
+    if (rollout.status !== 0) throw new Error(`CoreDNS did not become ready: ${rollout.stdout}${rollout.stderr}\n${describeLogs(logs)}`);
   } catch (error) {
     await stop();
     throw error;

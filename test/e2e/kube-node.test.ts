@@ -8,7 +8,9 @@
  *    enforced by the API server): three replicas Ready by the kubelet's own startup and readiness probes, the
  *    GraphQL query answered through the Service (kube-proxy) with the rows in PostgreSQL 18, itself a pod
  *    reached by its cluster DNS name.
- * 2. `helm test`: the chart's busybox pod calls the Service by name.
+ * 2. The chart's NetworkPolicy, enforced by kube-router: a client pod in a namespace the policy does not list is
+ *    refused, the same pod in the app's namespace is served. `helm test`: the chart's busybox pod calls the
+ *    Service by name.
  * 3. `helm upgrade` to a new image tag while clients call the Service: the Deployment rolls and no request fails.
  * 4. Deleting a pod with a query in flight: the query is answered before the pod goes (preStop pause, then
  *    the server's graceful shutdown).
@@ -16,8 +18,7 @@
  *    a registry: Ready, and serving.
  *
  * Images are imported from the local Docker engine, never pulled, so `image.pullPolicy` is IfNotPresent here;
- * the generated default (Always) needs a registry. NetworkPolicy is rendered but not enforced: the node's CNI
- * is Debian's bridge plugin, which has no policy engine.
+ * the generated default (Always) needs a registry.
  *
  * Locally, missing binaries, Docker or root skip the suite with a message; with CI=true that is a failure.
  */
@@ -116,6 +117,45 @@ function appPods(): { name: string; ip: string; image: string; ready: boolean; t
   }));
 }
 
+/**
+ * Runs busybox `wget -T 5 url` as a pod in ns (with a "restricted" securityContext, so any namespace admits it)
+ * and returns how it ended and what it printed.
+ */
+async function clientPod(ns: string, url: string): Promise<{ phase: string; logs: string }> {
+  const name = `client-${Math.random().toString(36).slice(2, 8)}`;
+  kubectlOk(
+    ["apply", "-n", ns, "-f", "-"],
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name },
+      spec: {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "wget",
+            image: busyboxImage,
+            imagePullPolicy: "Never",
+            command: ["wget", "-q", "-T", "5", "-O", "/dev/null", url],
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          },
+        ],
+      },
+    }),
+  );
+  for (let i = 0; i < 90; i++) {
+    const phase = kubectlOk(["get", "pod", name, "-n", ns, "-o", "jsonpath={.status.phase}"]).trim();
+    if (phase === "Succeeded" || phase === "Failed") {
+      const logs = kubectl(["logs", "-n", ns, name]);
+      return { phase, logs: logs.stdout + logs.stderr };
+    }
+    await sleep(1_000);
+  }
+  throw new Error(`client pod ${ns}/${name} did not finish within 90 s\n${diagnostics()}`);
+}
+
 /** Calls the query through the Service until stop() and counts answers that are not the rows. */
 function clients(base: string, parallel = 2): { stop(): Promise<{ ok: number; failed: string[] }> } {
   let running = true;
@@ -161,7 +201,7 @@ describe.skipIf(!ready && !toolsRequired)("the generated chart and manifests on 
     expect(build.exitCode, describeRun(build)).toBe(0);
     await dockerOk(["tag", `${imageRepository}:v1-hardened`, `${imageRepository}:v2-hardened`]);
 
-    plane = await timed("control plane", () => startControlPlane());
+    plane = await timed("control plane", () => startControlPlane({ bindAddress: "0.0.0.0" }));
     node = await timed("node", () => startNode(plane as ControlPlane));
     note(`node ${node.name} (${node.ip}) Ready on ${plane.version}`);
     await timed("image imports", async () => {
@@ -226,6 +266,18 @@ describe.skipIf(!ready && !toolsRequired)("the generated chart and manifests on 
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
     note("helm install: 3/3 Ready by the kubelet's probes; the query answered through the Service");
   }, minutes(8));
+
+  it("the chart's NetworkPolicy is enforced: a client in another namespace is refused, the same client in an allowed one is served", async () => {
+    kubectlOk(["create", "namespace", "outsider"]);
+    const url = `http://${app}.${namespace}.svc.cluster.local:${new URL(serviceBase()).port}/readiness`;
+    const outsider = await clientPod("outsider", url);
+    const insider = await clientPod(namespace, url);
+    expect(insider, "a pod in the app's own namespace (allowed by the policy) is served").toMatchObject({ phase: "Succeeded" });
+    expect(outsider.phase, `a pod in a namespace the policy does not list is refused: ${outsider.logs}`).toBe("Failed");
+    // kube-router rejects (ICMP port unreachable) rather than drops, so the client learns at once.
+    expect(outsider.logs).toMatch(/can't connect to remote host .*Connection refused|timed out/);
+    note("NetworkPolicy: kube-router refuses a client from another namespace; the same client in the app's namespace is served");
+  }, minutes(4));
 
   it("helm test: the chart's test pod reaches the Service by its DNS name", async () => {
     const r = await timed("helm test", () => helmRun(["test", app, "--namespace", namespace, "--timeout", "3m"]));
