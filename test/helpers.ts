@@ -56,9 +56,12 @@ export async function tempDir(prefix = "fd-test-"): Promise<string> {
   return dir;
 }
 
-/** Removes every folder tempDir made in this test file; FRAISEQL_KEEP_TEMP=1 keeps them for a post-mortem. */
+/**
+ * Removes every folder tempDir made in this test file; FRAISEQL_KEEP_TEMP=1 keeps them for a post-mortem (and
+ * FRAISEQL_E2E_KEEP=1, the end-to-end suites' older name for it).
+ */
 export async function removeTempDirs(): Promise<void> {
-  if (process.env.FRAISEQL_KEEP_TEMP === "1") return;
+  if (process.env.FRAISEQL_KEEP_TEMP === "1" || process.env.FRAISEQL_E2E_KEEP === "1") return;
   const dirs = createdTempDirs.splice(0);
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }

@@ -23,7 +23,7 @@
  * Locally, missing binaries, Docker or root skip the suite with a message; with CI=true that is a failure.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../../src/tools/exec.js";
@@ -31,7 +31,7 @@ import { findExecutable } from "../../src/tools/registry.js";
 import { controlPlaneProblems, startControlPlane, type ControlPlane } from "../cluster/control-plane.js";
 import { nodeProblems, startNode, type KubeNode } from "../cluster/node.js";
 import { repoRoot, tempDir, toolsRequired } from "../helpers.js";
-import { cli, describeRun, dockerOk, dockerProblems, graphql, journal, minutes, setupHint, sleep } from "./support.js";
+import { cli, describeRun, docker, dockerOk, dockerProblems, graphql, imagePresent, journal, minutes, setupHint, sleep } from "./support.js";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "fraiseql-app");
 const app = "fraiseql-kube";
@@ -246,7 +246,9 @@ describe.skipIf(!ready && !toolsRequired)("the generated chart and manifests on 
   afterAll(async () => {
     await node?.stop();
     await plane?.stop();
-    if (work && process.env.FRAISEQL_E2E_KEEP !== "1") await rm(work, { recursive: true, force: true });
+    // The two tags of this run's image; the build stages stay in BuildKit's cache.
+    const images = [`${imageRepository}:v1-hardened`, `${imageRepository}:v2-hardened`].filter((ref) => imagePresent(ref));
+    if (images.length > 0) await docker(["image", "rm", ...images]);
     summary();
   }, minutes(5));
 
