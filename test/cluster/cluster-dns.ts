@@ -7,7 +7,6 @@
  * kubeconfig Secret pointing at the API server on the node's address (the test control plane keeps no
  * `kubernetes` Service endpoints, so in-cluster config has nowhere to go).
  */
-import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { exec } from "../../src/tools/exec.js";
@@ -15,9 +14,9 @@ import { exec } from "../../src/tools/exec.js";
 export const coreDnsImage = "fraiseql-test/coredns:local";
 export const clusterDnsIp = "10.96.0.10";
 
-/** Builds the CoreDNS image from the binary unless the engine has it. */
+/** Builds the CoreDNS image from the binary (every time: a rebuilt binary must not meet a stale image; the
+ * engine's layer cache makes an unchanged one instant). */
 export async function buildCoreDnsImage(dir: string, binary: string): Promise<void> {
-  if (spawnSync("docker", ["image", "inspect", coreDnsImage], { stdio: "ignore" }).status === 0) return;
   const context = path.join(dir, "coredns-image");
   await mkdir(context, { recursive: true });
   await copyFile(binary, path.join(context, "coredns"));
