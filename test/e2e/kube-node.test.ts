@@ -31,7 +31,7 @@ import { findExecutable } from "../../src/tools/registry.js";
 import { controlPlaneProblems, startControlPlane, type ControlPlane } from "../cluster/control-plane.js";
 import { nodeProblems, startNode, type KubeNode } from "../cluster/node.js";
 import { repoRoot, tempDir, toolsRequired } from "../helpers.js";
-import { cli, describeRun, docker, dockerOk, dockerProblems, graphql, imagePresent, journal, minutes, setupHint, sleep } from "./support.js";
+import { cli, describeRun, docker, dockerOk, dockerProblems, expectRows, imagePresent, journal, minutes, setupHint, sleep } from "./support.js";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "fraiseql-app");
 const app = "fraiseql-kube";
@@ -95,13 +95,8 @@ function serviceBase(): string {
   return `http://${spec.spec.clusterIP}:${spec.spec.ports[0]?.port ?? 0}`;
 }
 
-async function expectItems(base: string, query = "{ items { id name } }", timeoutMs = 10_000): Promise<void> {
-  const r = await graphql(base, query, timeoutMs);
-  expect(r.status, r.body).toBe(200);
-  const body = JSON.parse(r.body) as { data?: Record<string, { name: string }[]>; errors?: unknown };
-  expect(body.errors, r.body).toBeUndefined();
-  expect((Object.values(body.data ?? {})[0] ?? []).map((row) => row.name).sort()).toEqual([...itemNames].sort());
-}
+/** The query must return exactly the rows this suite inserted. */
+const expectItems = (base: string, query?: string, timeoutMs = 10_000): Promise<void> => expectRows(base, itemNames, query, timeoutMs);
 
 /** Pods of the app: name, IP, image, ready, and whether they are terminating. */
 function appPods(): { name: string; ip: string; image: string; ready: boolean; terminating: boolean }[] {

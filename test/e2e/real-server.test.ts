@@ -33,7 +33,7 @@ import { defaultServerVersion, serverRelease } from "../../src/server/releases.j
 import { findExecutable } from "../../src/tools/registry.js";
 import { repoRoot, tempDir, toolsRequired } from "../helpers.js";
 import {
-  cli, composeCommand, describeRun, docker, dockerOk, dockerProblems, freePort, graphql, hardening, imagePresent, inspect,
+  cli, composeCommand, describeRun, docker, dockerOk, dockerProblems, expectRows, freePort, hardening, imagePresent, inspect,
   journal, minutes, request, setupHint, sleep, tail, waitFor,
 } from "./support.js";
 
@@ -81,16 +81,8 @@ async function loadDatabase(psql: (sql: string) => Promise<ExecResult>): Promise
   if (r.exitCode !== 0) throw new Error(`loading the database failed: ${describeRun(r)}`);
 }
 
-/** The query must return exactly the inserted rows (ids are the database's UUIDs). */
-async function expectItems(base: string, query = "{ items { id name } }", timeoutMs = 5_000): Promise<void> {
-  const r = await graphql(base, query, timeoutMs);
-  expect(r.status, r.body).toBe(200);
-  const body = JSON.parse(r.body) as { data?: Record<string, { id: string; name: string }[]>; errors?: unknown };
-  expect(body.errors, r.body).toBeUndefined();
-  const rows = Object.values(body.data ?? {})[0] ?? [];
-  expect(rows.map((row) => row.name).sort()).toEqual([...itemNames].sort());
-  for (const row of rows) expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
-}
+/** The query must return exactly the inserted rows. */
+const expectItems = (base: string, query?: string, timeoutMs?: number): Promise<void> => expectRows(base, itemNames, query, timeoutMs);
 
 async function composeRun(project: string, file: string, args: string[], timeoutMs: number, env: Record<string, string> = {}, input?: string): Promise<ExecResult> {
   const [bin, ...pre] = composeCmd ?? ["docker", "compose"];

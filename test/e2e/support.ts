@@ -8,6 +8,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
 import { exec, type ExecResult } from "../../src/tools/exec.js";
 import { cliPath } from "../helpers.js";
 
@@ -93,6 +94,20 @@ export function request(url: string, options: { method?: string; headers?: Recor
 /** POST /graphql with a JSON body. */
 export function graphql(base: string, query: string, timeoutMs = 5_000): Promise<HttpResult> {
   return request(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }), timeoutMs });
+}
+
+/**
+ * The fixture application's query must return exactly these rows (ids are the database's UUIDs): status 200, no
+ * GraphQL errors. query names the list field ({ items ... } or the 3-second { slowItems ... }).
+ */
+export async function expectRows(base: string, names: readonly string[], query = "{ items { id name } }", timeoutMs = 5_000): Promise<void> {
+  const r = await graphql(base, query, timeoutMs);
+  expect(r.status, r.body).toBe(200);
+  const body = JSON.parse(r.body) as { data?: Record<string, { id: string; name: string }[]>; errors?: unknown };
+  expect(body.errors, r.body).toBeUndefined();
+  const rows = Object.values(body.data ?? {})[0] ?? [];
+  expect(rows.map((row) => row.name).sort()).toEqual([...names].sort());
+  for (const row of rows) expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
 }
 
 export async function freePort(): Promise<number> {
